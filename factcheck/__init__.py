@@ -1,0 +1,46 @@
+"""factcheck: an editorial fact-checking desk."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask
+from sqlalchemy import Engine
+
+from factcheck.config import Settings
+
+__version__ = "0.1.0"
+
+
+def templates_dir() -> Path:
+    """`templates/` sits beside the package in a checkout and inside it in an installed wheel."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here / "templates", here.parent / "templates"):
+        if candidate.is_dir():
+            return candidate
+    raise RuntimeError(f"factcheck: no templates folder found next to {here}; the installation is incomplete.")
+
+
+def create_app(settings: Settings | None = None, *, engine: Engine | None = None) -> Flask:
+    from factcheck import db, web
+
+    settings = settings or Settings.from_env()
+    app = Flask(__name__, template_folder=str(templates_dir()), instance_path=str(settings.instance_dir.resolve()),
+                instance_relative_config=False)
+    app.config.update(
+        SECRET_KEY=settings.secret_key,
+        # The form around an upload needs a little room beyond the file itself.
+        MAX_CONTENT_LENGTH=settings.max_upload_bytes + 256 * 1024,
+        MAX_FORM_MEMORY_SIZE=settings.max_body_chars * 4 + 256 * 1024,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=settings.secure_cookies,
+        REMEMBER_COOKIE_HTTPONLY=True,
+        REMEMBER_COOKIE_SAMESITE="Lax",
+        REMEMBER_COOKIE_SECURE=settings.secure_cookies,
+        BOOTSTRAP_SERVE_LOCAL=True,
+        WTF_CSRF_TIME_LIMIT=None,  # the token lives as long as the session; long edits must not expire
+    )
+    app.extensions["factcheck.settings"] = settings
+    db.init_app(app, engine or db.make_engine(settings.database_url))
+    web.init_app(app)
+    return app

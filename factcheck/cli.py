@@ -1,0 +1,212 @@
+"""The `factcheck` command. Scripts and tests depend on its words and output; keep them stable."""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+from sqlmodel import Session, select
+
+from factcheck.config import ConfigError, Settings
+
+
+def _settings() -> Settings:
+    try:
+        return Settings.from_env()
+    except ConfigError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+def _engine(settings: Settings):
+    from factcheck.db import make_engine
+
+    return make_engine(settings.database_url)
+
+
+@click.group()
+@click.version_option(package_name="factcheck")
+def main() -> None:
+    """factcheck: an editorial fact-checking desk."""
+
+
+@main.group()
+def db() -> None:
+    """Database schema."""
+
+
+@db.command("upgrade")
+@click.option("--revision", default="head", show_default=True)
+def db_upgrade(revision: str) -> None:
+    """Create the database or migrate it to the latest schema."""
+    from factcheck import db as database
+
+    engine = _engine(_settings())
+    database.upgrade(engine, revision)
+    click.echo(f"Database at revision {database.current_revision(engine)} ({engine.url.render_as_string()}).")
+
+
+@main.group()
+def users() -> None:
+    """Accounts."""
+
+
+@users.command("create")
+@click.argument("name")
+@click.option("--role", type=click.Choice(["admin", "editor", "checker"]), default="checker", show_default=True)
+@click.option("--password", default=None, help="Omit to generate one; it is printed once.")
+@click.option("--display-name", default="")
+def users_create(name: str, role: str, password: str | None, display_name: str) -> None:
+    """Create a user NAME with a role."""
+    from factcheck.errors import ValidationError
+    from factcheck.services import users as user_service
+
+    with Session(_engine(_settings())) as session:
+        try:
+            user, pw = user_service.create_user(session, username=name, role=role, password=password,
+                                                display_name=display_name)
+        except ValidationError as exc:
+            raise click.ClickException(exc.message) from None
+        session.commit()
+    click.echo(f"Created {user.username} ({user.role}).")
+    if password is None:
+        click.echo(f"Password: {pw}")
+
+
+@main.command("demo")
+def demo() -> None:
+    """Create the demo newsroom (four people, one article) and print the passwords."""
+    from factcheck.services.demo import create_demo_newsroom
+
+    settings = _settings()
+    with Session(_engine(settings)) as session:
+        rows = create_demo_newsroom(session, max_body_chars=settings.max_body_chars)
+        session.commit()
+    click.echo("Demo newsroom ready. Sign in with one of:")
+    for username, role, password in rows:
+        click.echo(f"  {role:<8} {username:<10} password: {password}")
+
+
+def _read_input(path: str, max_bytes: int) -> str:
+    from factcheck.text.decode import IntakeError, decode_upload
+
+    if path == "-":
+        data = sys.stdin.buffer.read(max_bytes + 1)
+        name = "stdin.txt"
+    else:
+        p = Path(path)
+        if not p.is_file():
+            raise click.ClickException(f"No such file: {path}")
+        with p.open("rb") as fh:
+            data = fh.read(max_bytes + 1)
+        name = p.name
+    try:
+        return decode_upload(data, name, max_bytes=max_bytes)
+    except IntakeError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+def _structure(text: str, plain: bool):
+    from factcheck.services.intake import clean_text
+    from factcheck.text.structure import detect_structure, plain_structure
+
+    text = clean_text(text)
+    return plain_structure(text) if plain else detect_structure(text)
+
+
+@main.command("split")
+@click.argument("path")
+@click.option("--plain", is_flag=True, help="Treat the whole input as body text.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@click.option("--threshold", type=float, default=None, help="Check-worthiness threshold (default: the model's).")
+def split(path: str, plain: bool, as_json: bool, threshold: float | None) -> None:
+    """Split an article (PATH, or - for standard input) into scored sentences."""
+    from factcheck.text.analysis import analyse
+
+    max_bytes = _max_bytes_without_secret()
+    structure = _structure(_read_input(path, max_bytes), plain)
+    sentences = analyse(structure.body, threshold=threshold)
+    if as_json:
+        click.echo(json.dumps({
+            "title": structure.title, "byline": structure.byline, "sources": structure.sources,
+            "body": structure.body, "sentences": [s.as_dict() for s in sentences],
+        }, ensure_ascii=False))
+        return
+    if structure.title:
+        click.echo(f"Title:   {structure.title}")
+    if structure.byline:
+        click.echo(f"Byline:  {structure.byline}")
+    click.echo(f"Sources: {len(structure.sources)}   Sentences: {len(sentences)}   "
+               f"Check-worthy: {sum(s.checkworthy for s in sentences)}")
+    click.echo("")
+    click.echo(f"{'start':>6} {'end':>6} {'score':>5}  ?  sentence / reasons")
+    for s in sentences:
+        click.echo(f"{s.start:>6} {s.end:>6} {s.score:>5.2f}  {'*' if s.checkworthy else ' '}  {s.text}")
+        if s.reasons:
+            click.echo(f"{'':>22}{'; '.join(s.reasons)}")
+
+
+def _max_bytes_without_secret() -> int:
+    import os
+
+    raw = os.environ.get("FACTCHECK_MAX_UPLOAD_BYTES")
+    return int(raw) if raw and raw.isdigit() and int(raw) > 0 else 2 * 1024 * 1024
+
+
+@main.command("import")
+@click.argument("path")
+@click.option("--plain", is_flag=True, help="Treat the whole input as body text.")
+@click.option("--title", default="", help="Headline, when the text has none.")
+@click.option("--url", default="", help="The article's address.")
+@click.option("--by", "by", default=None, help="Username of the editor bringing it in (default: the first admin).")
+def import_article(path: str, plain: bool, title: str, url: str, by: str | None) -> None:
+    """Bring in an article from a file (or - for standard input) and extract its claims."""
+    from factcheck.errors import DomainError
+    from factcheck.models import Claim, ClaimStatus, User
+    from factcheck.services import intake
+    from factcheck.services import settings as newsroom
+
+    settings = _settings()
+    structure = _structure(_read_input(path, settings.max_upload_bytes), plain)
+    with Session(_engine(settings)) as session:
+        query = select(User).where(User.active)
+        query = query.where(User.username == by) if by else query.where(User.role == "admin").order_by(User.id)
+        actor = session.exec(query).first()
+        if actor is None:
+            raise click.ClickException(f"No active user {by!r}." if by else
+                                       "No active admin; create one with `factcheck users create NAME --role admin`.")
+        draft = intake.ArticleDraft(title=title or structure.title, body=structure.body, url=url,
+                                    byline=structure.byline, sources=structure.sources,
+                                    boilerplate=structure.boilerplate)
+        try:
+            article = intake.create_article(session, draft=draft, actor=actor,
+                                            threshold=newsroom.checkworthy_threshold(session),
+                                            max_body_chars=settings.max_body_chars)
+        except DomainError as exc:
+            raise click.ClickException(exc.message) from None
+        session.commit()
+        claims = session.exec(select(Claim).where(Claim.article_id == article.id)).all()
+        worthy = sum(c.status == ClaimStatus.new for c in claims)
+    click.echo(f"Article {article.id}: {worthy} claims, {len(claims) - worthy} candidates, "
+               f"{len(structure.sources)} cited sources.")
+
+
+@main.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--threads", default=8, show_default=True, type=int)
+def serve(host: str, port: int, threads: int) -> None:
+    """Run the web app (embedded mode when FACTCHECK_REDIS_URL is unset)."""
+    from waitress import serve as waitress_serve
+
+    from factcheck import create_app
+
+    settings = _settings()
+    app = create_app(settings)
+    mode = "embedded (no Redis)" if settings.embedded else f"distributed (Redis at {settings.redis_url})"
+    click.echo(f"factcheck serving on http://{host}:{port} in {mode} mode; Ctrl+C stops it.")
+    waitress_serve(app, host=host, port=port, threads=threads, ident="factcheck")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,93 @@
+"""Typed settings read from FACTCHECK_* environment variables.
+
+Settings are read when the app is created, never at import time, and a bad value stops the
+app with a message that names the variable.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+DEV_SECRET_KEY = "dev-only-not-secret"
+
+
+class ConfigError(RuntimeError):
+    """A setting is missing or malformed; the message says which and how to fix it."""
+
+
+def _int(env: dict[str, str], name: str, default: int) -> int:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be a whole number, got {raw!r}.") from None
+    if value <= 0:
+        raise ConfigError(f"{name} must be positive, got {value}.")
+    return value
+
+
+def _bool(env: dict[str, str], name: str, default: bool) -> bool:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    if raw.lower() in {"1", "true", "yes", "on"}:
+        return True
+    if raw.lower() in {"0", "false", "no", "off"}:
+        return False
+    raise ConfigError(f"{name} must be true or false, got {raw!r}.")
+
+
+@dataclass(frozen=True)
+class Settings:
+    instance_dir: Path
+    database_url: str
+    redis_url: str | None
+    secret_key: str
+    archive_dir: Path
+    max_upload_bytes: int
+    max_body_chars: int
+    dev_mode: bool
+    secure_cookies: bool
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def embedded(self) -> bool:
+        """Embedded mode: no Redis, jobs run on a thread inside the web process."""
+        return not self.redis_url
+
+    @classmethod
+    def from_env(cls, env: dict[str, str] | None = None, *, instance_dir: Path | None = None) -> "Settings":
+        env = dict(os.environ if env is None else env)
+        instance = Path(env.get("FACTCHECK_INSTANCE_DIR") or instance_dir or Path.cwd() / "instance")
+        dev_mode = _bool(env, "FACTCHECK_DEV", False)
+        secret = env.get("FACTCHECK_SECRET_KEY", "")
+        if not secret or secret == DEV_SECRET_KEY:
+            if not dev_mode:
+                raise ConfigError(
+                    "FACTCHECK_SECRET_KEY is not set (or is the development default). "
+                    "Set it to a long random string, e.g. "
+                    "`python -c 'import secrets; print(secrets.token_urlsafe(48))'`, "
+                    "or set FACTCHECK_DEV=1 to run the demo/development mode."
+                )
+            secret = DEV_SECRET_KEY
+        db_url = env.get("FACTCHECK_DATABASE_URL") or f"sqlite:///{instance / 'factcheck.sqlite3'}"
+        if db_url.startswith("postgres://"):
+            db_url = "postgresql+psycopg://" + db_url[len("postgres://"):]
+        elif db_url.startswith("postgresql://"):
+            db_url = "postgresql+psycopg://" + db_url[len("postgresql://"):]
+        if not (db_url.startswith("sqlite") or db_url.startswith("postgresql")):
+            raise ConfigError(f"FACTCHECK_DATABASE_URL must be a sqlite:/// or postgresql:// URL, got {db_url!r}.")
+        return cls(
+            instance_dir=instance,
+            database_url=db_url,
+            redis_url=env.get("FACTCHECK_REDIS_URL") or None,
+            secret_key=secret,
+            archive_dir=Path(env.get("FACTCHECK_ARCHIVE_DIR") or instance / "archive"),
+            max_upload_bytes=_int(env, "FACTCHECK_MAX_UPLOAD_BYTES", 2 * 1024 * 1024),
+            max_body_chars=_int(env, "FACTCHECK_MAX_BODY_CHARS", 1_000_000),
+            dev_mode=dev_mode,
+            secure_cookies=_bool(env, "FACTCHECK_SECURE_COOKIES", False),
+        )

@@ -1,0 +1,57 @@
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+
+from sqlalchemy import JSON, Column, Text
+from sqlmodel import Field, SQLModel
+
+from factcheck.models.base import utcnow
+
+
+class ClaimStatus(StrEnum):
+    candidate = "candidate"      # a sentence below the threshold; an editor may promote it
+    new = "new"
+    in_progress = "in_progress"
+    in_review = "in_review"
+    published = "published"
+    dismissed = "dismissed"
+
+
+class Article(SQLModel, table=True):
+    __tablename__ = "articles"
+
+    id: int | None = Field(default=None, primary_key=True)
+    title: str = Field(max_length=500)
+    url: str | None = Field(default=None, max_length=2048)
+    byline: str = Field(default="", max_length=500)
+    published_on: date | None = None
+    body: str = Field(sa_column=Column(Text, nullable=False))
+    boilerplate: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    threshold: float = Field(default=0.5)
+    created_by_id: int | None = Field(default=None, foreign_key="users.id")
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Claim(SQLModel, table=True):
+    __tablename__ = "claims"
+
+    id: int | None = Field(default=None, primary_key=True)
+    article_id: int = Field(foreign_key="articles.id", index=True)
+    start: int
+    end: int
+    original_text: str = Field(sa_column=Column(Text, nullable=False))
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    score: float = Field(index=True)
+    reasons: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    checkworthy: bool = False
+    status: str = Field(default=ClaimStatus.new.value, max_length=16, index=True)
+    status_reason: str = Field(default="", max_length=1000)
+    merged_into_id: int | None = Field(default=None, foreign_key="claims.id")
+    assignee_id: int | None = Field(default=None, foreign_key="users.id", index=True)
+    due_at: datetime | None = None
+    priority: int = 0
+    version: int = Field(default=1)
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+

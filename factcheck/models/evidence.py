@@ -1,0 +1,67 @@
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import JSON, Column, Text
+from sqlmodel import Field, SQLModel
+
+from factcheck.models.base import utcnow
+
+
+class Stance(StrEnum):
+    supports = "supports"
+    refutes = "refutes"
+    context = "context"
+
+
+class CaptureState(StrEnum):
+    queued = "queued"
+    fetching = "fetching"
+    archived = "archived"
+    retrying = "retrying"
+    failed = "failed"
+
+
+class Source(SQLModel, table=True):
+    """A cited source. From an article's "Sources" list it starts with a title and no URL,
+    waiting for a checker to attach one; on a claim it carries a stance and a note."""
+
+    __tablename__ = "sources"
+
+    id: int | None = Field(default=None, primary_key=True)
+    article_id: int = Field(foreign_key="articles.id", index=True)
+    claim_id: int | None = Field(default=None, foreign_key="claims.id", index=True)
+    url: str | None = Field(default=None, max_length=2048)
+    title: str = Field(default="", max_length=1000)
+    stance: str | None = Field(default=None, max_length=16)
+    note: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    position: int = 0
+    created_by_id: int | None = Field(default=None, foreign_key="users.id")
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Capture(SQLModel, table=True):
+    """One archiving job for a source URL; the row is the truth, the queue only a doorbell."""
+
+    __tablename__ = "captures"
+
+    id: int | None = Field(default=None, primary_key=True)
+    source_id: int = Field(foreign_key="sources.id", index=True)
+    state: str = Field(default=CaptureState.queued.value, max_length=16, index=True)
+    reason: str = Field(default="", max_length=1000)
+    attempts: int = 0
+    next_try_at: datetime | None = None
+    final_url: str | None = Field(default=None, max_length=2048)
+    http_status: int | None = None
+    headers: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    content_type: str | None = Field(default=None, max_length=255)
+    size: int | None = None
+    sha256: str | None = Field(default=None, max_length=64)
+    title: str | None = Field(default=None, max_length=1000)
+    warc_path: str | None = Field(default=None, max_length=1024)
+    text_path: str | None = Field(default=None, max_length=1024)
+    screenshot_path: str | None = Field(default=None, max_length=1024)
+    captured_at: datetime | None = None
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)

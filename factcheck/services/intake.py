@@ -1,0 +1,121 @@
+"""Bringing an article in: validate the (corrected) structure, store it, extract its claims."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from urllib.parse import urlsplit
+
+from sqlmodel import Session
+
+from factcheck import workflow
+from factcheck.errors import ValidationError
+from factcheck.models import Article, Claim, ClaimStatus, Source, User
+from factcheck.services import history
+from factcheck.text.analysis import analyse
+
+MAX_TITLE = 500
+MAX_BYLINE = 500
+MAX_URL = 2048
+MAX_SOURCES = 200
+# C0 controls other than tab and newline, DEL, and lone surrogates never belong in an article.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\ud800-\udfff]")
+
+
+@dataclass
+class ArticleDraft:
+    """What the editor confirms after reviewing the detected structure."""
+
+    title: str
+    body: str
+    url: str = ""
+    byline: str = ""
+    published_on: date | None = None
+    sources: list[str] = field(default_factory=list)
+    boilerplate: list[str] = field(default_factory=list)
+
+
+def clean_text(text: str) -> str:
+    """One newline convention and no control characters, so stored offsets mean one thing."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\ufeff", "")
+    return _CONTROL.sub("", text)
+
+
+def validate_url(url: str, *, field_name: str = "url") -> str | None:
+    url = url.strip()
+    if not url:
+        return None
+    problem = None
+    if len(url) > MAX_URL:
+        problem = f"The URL is {len(url)} characters long; the limit is {MAX_URL}."
+    else:
+        try:
+            parts = urlsplit(url)
+            if parts.scheme.lower() not in {"http", "https"}:
+                problem = "Only http:// and https:// links are accepted."
+            elif not parts.hostname or any(c.isspace() for c in url):
+                problem = "That does not look like a web address (e.g. https://example.org/story)."
+            else:
+                parts.port  # noqa: B018 - raises ValueError on a malformed port
+        except ValueError:
+            problem = "That does not look like a web address (e.g. https://example.org/story)."
+    if problem:
+        raise ValidationError(problem, fields={field_name: problem})
+    return url
+
+
+def validate_draft(draft: ArticleDraft, *, max_body_chars: int) -> ArticleDraft:
+    errors: dict[str, str] = {}
+    title = " ".join(clean_text(draft.title).split())
+    body = clean_text(draft.body).strip("\n")
+    byline = " ".join(clean_text(draft.byline).split())
+    if not title:
+        errors["title"] = "Give the article a title."
+    elif len(title) > MAX_TITLE:
+        errors["title"] = f"The title is {len(title)} characters; the limit is {MAX_TITLE}."
+    if len(byline) > MAX_BYLINE:
+        errors["byline"] = f"The byline is {len(byline)} characters; the limit is {MAX_BYLINE}."
+    if not body.strip():
+        errors["body"] = "The article has no body text."
+    elif len(body) > max_body_chars:
+        errors["body"] = (f"The body is {len(body):,} characters; the limit is {max_body_chars:,}. "
+                          "Split the article or ask an admin to raise FACTCHECK_MAX_BODY_CHARS.")
+    url = None
+    try:
+        url = validate_url(draft.url)
+    except ValidationError as exc:
+        errors.update(exc.fields)
+    sources = [" ".join(clean_text(s).split())[:1000] for s in draft.sources]
+    sources = [s for s in sources if s]
+    if len(sources) > MAX_SOURCES:
+        errors["sources"] = f"{len(sources)} sources listed; the limit is {MAX_SOURCES}."
+    if errors:
+        first = next(iter(errors.values()))
+        raise ValidationError(first if len(errors) == 1 else "Please correct the marked fields.", fields=errors)
+    return ArticleDraft(title=title, body=body, url=url or "", byline=byline, published_on=draft.published_on,
+                        sources=sources, boilerplate=[clean_text(b)[:1000] for b in draft.boilerplate][:200])
+
+
+def create_article(session: Session, *, draft: ArticleDraft, actor: User, threshold: float,
+                   max_body_chars: int) -> Article:
+    """Store the article, its cited sources and one claim or candidate per body sentence."""
+    workflow.require(actor.role, "bring_in_article")
+    draft = validate_draft(draft, max_body_chars=max_body_chars)
+    article = Article(title=draft.title, url=draft.url or None, byline=draft.byline,
+                      published_on=draft.published_on, body=draft.body, boilerplate=draft.boilerplate,
+                      threshold=threshold, created_by_id=actor.id)
+    session.add(article)
+    session.flush()
+    for position, title in enumerate(draft.sources):
+        session.add(Source(article_id=article.id, title=title, position=position, created_by_id=actor.id))
+    claims = [
+        Claim(article_id=article.id, start=s.start, end=s.end, original_text=s.text, text=s.text, score=s.score,
+              reasons=s.reasons, checkworthy=s.checkworthy,
+              status=(ClaimStatus.new if s.checkworthy else ClaimStatus.candidate).value)
+        for s in analyse(draft.body, threshold=threshold)
+    ]
+    session.add_all(claims)
+    history.record(session, actor=actor, kind="article_created", article_id=article.id,
+                   detail={"claims": sum(c.checkworthy for c in claims), "candidates": len(claims)})
+    session.flush()
+    return article

@@ -1,0 +1,42 @@
+"""Body text in, scored sentences out: the pure core of claim extraction."""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+from factcheck.text.checkworthiness import DEFAULT_THRESHOLD, assess
+from factcheck.text.sentences import split_sentences
+
+
+@dataclass(frozen=True)
+class Scored:
+    score: float          # rounded to 4 places: what is stored and shown is what was compared
+    checkworthy: bool
+    reasons: list[str]
+
+
+@dataclass(frozen=True)
+class ScoredSentence:
+    start: int
+    end: int
+    text: str
+    score: float
+    checkworthy: bool
+    reasons: list[str]
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def score_text(text: str, *, threshold: float | None = None) -> Scored:
+    threshold = DEFAULT_THRESHOLD if threshold is None else threshold
+    a = assess(text)
+    score = round(a.score, 4)
+    return Scored(score, score >= threshold, list(a.reasons))
+
+
+def analyse(body: str, *, threshold: float | None = None) -> list[ScoredSentence]:
+    out = []
+    for span in split_sentences(body):
+        s = score_text(span.text, threshold=threshold)
+        out.append(ScoredSentence(span.start, span.end, span.text, s.score, s.checkworthy, s.reasons))
+    return out

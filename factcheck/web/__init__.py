@@ -1,0 +1,70 @@
+"""The web app: extensions, blueprints, error pages, security headers."""
+from __future__ import annotations
+
+from flask import Flask, current_app, redirect, request, url_for
+from flask_bootstrap import Bootstrap5
+from flask_login import LoginManager, current_user
+from flask_wtf.csrf import CSRFProtect
+
+from factcheck.config import Settings
+from factcheck.db import get_session
+from factcheck.models import User
+
+csrf = CSRFProtect()
+login_manager = LoginManager()
+bootstrap = Bootstrap5()
+
+PUBLIC_ENDPOINTS = {"auth.login", "static", "bootstrap.static"}
+
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+       "font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+
+
+def settings() -> Settings:
+    return current_app.extensions["factcheck.settings"]
+
+
+@login_manager.user_loader
+def _load_user(user_id: str) -> User | None:
+    try:
+        user = get_session().get(User, int(user_id))
+    except ValueError:
+        return None
+    return user if user is not None and user.active else None
+
+
+def init_app(app: Flask) -> None:
+    from factcheck.web import admin, articles, auth, claims, errors, filters
+
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Please sign in to continue."
+    login_manager.login_message_category = "info"
+    bootstrap.init_app(app)
+    filters.init_app(app)
+    errors.init_app(app)
+    for module in (auth, articles, claims, admin):
+        app.register_blueprint(module.bp)
+
+    @app.before_request
+    def _require_login():
+        if request.endpoint in PUBLIC_ENDPOINTS or request.endpoint is None:
+            return None
+        if not current_user.is_authenticated:
+            return login_manager.unauthorized()
+        return None
+
+    @app.after_request
+    def _security_headers(response):
+        response.headers.setdefault("Content-Security-Policy", CSP)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        if current_user.is_authenticated:
+            response.headers.setdefault("Cache-Control", "no-store")
+        return response
+
+    @app.get("/")
+    def index():
+        return redirect(url_for("articles.index"))

@@ -1,0 +1,94 @@
+"""Admin pages: users and roles, and the newsroom's settings."""
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_login import current_user
+
+from factcheck import workflow
+from factcheck.db import get_session
+from factcheck.errors import ValidationError
+from factcheck.services import settings as newsroom
+from factcheck.services import users
+from factcheck.web.forms import SettingsForm, UserActiveForm, UserCreateForm, UserRoleForm
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+@bp.before_request
+def _admins_only():
+    workflow.require(current_user.role, "manage_users")
+
+
+def _users_page(create: UserCreateForm | None = None, status: int = 200):
+    session = get_session()
+    people = users.list_users(session)
+    return render_template("admin/users.html", people=people, create=create or UserCreateForm(),
+                           role_forms={u.id: UserRoleForm(formdata=None, data={"role": u.role}) for u in people},
+                           active_form=UserActiveForm(formdata=None)), status
+
+
+@bp.get("/users")
+def user_list():
+    return _users_page()
+
+
+@bp.post("/users")
+def user_create():
+    form = UserCreateForm()
+    if not form.validate_on_submit():
+        return _users_page(form, 422)
+    session = get_session()
+    try:
+        user, password = users.create_user(session, username=form.username.data, role=form.role.data,
+                                           password=form.password.data or None,
+                                           display_name=form.display_name.data or "")
+    except ValidationError as exc:
+        session.rollback()
+        for name, message in exc.fields.items():
+            getattr(form, name, form.username).errors.append(message)
+        return _users_page(form, 422)
+    session.commit()
+    if form.password.data:
+        flash(f"User {user.username} created as {user.role}.", "success")
+    else:
+        flash(f"User {user.username} created as {user.role}. Their password, shown only this once: {password}",
+              "success")
+    return redirect(url_for("admin.user_list"))
+
+
+@bp.post("/users/<int:user_id>/role")
+def user_role(user_id: int):
+    form = UserRoleForm()
+    session = get_session()
+    user = users.get_user(session, user_id=user_id)
+    if form.validate_on_submit():
+        users.set_role(session, user=user, role=form.role.data, actor=current_user)
+        session.commit()
+        flash(f"{user.username} is now {user.role}.", "success")
+    return redirect(url_for("admin.user_list"))
+
+
+@bp.post("/users/<int:user_id>/active")
+def user_active(user_id: int):
+    form = UserActiveForm()
+    session = get_session()
+    user = users.get_user(session, user_id=user_id)
+    if form.validate_on_submit():
+        active = form.active.data == "1"
+        users.set_active(session, user=user, active=active, actor=current_user)
+        session.commit()
+        flash(f"{user.username} is {'active again' if active else 'deactivated and can no longer sign in'}.",
+              "success")
+    return redirect(url_for("admin.user_list"))
+
+
+@bp.route("/settings", methods=["GET", "POST"])
+def newsroom_settings():
+    session = get_session()
+    form = SettingsForm(data={"threshold": newsroom.checkworthy_threshold(session)})
+    if form.validate_on_submit():
+        newsroom.set_checkworthy_threshold(session, value=float(form.threshold.data), actor=current_user)
+        session.commit()
+        flash("Settings saved. The new threshold applies to articles brought in from now on.", "success")
+        return redirect(url_for("admin.newsroom_settings"))
+    return render_template("admin/settings.html", form=form)

@@ -1,0 +1,138 @@
+"""Article intake (paste, upload, structure review) and the article page."""
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlmodel import func, select
+
+from factcheck import workflow
+from factcheck.db import get_session
+from factcheck.errors import NotFound, ValidationError
+from factcheck.models import Article, Claim, ClaimStatus, Source
+from factcheck.services import intake
+from factcheck.services import settings as newsroom
+from factcheck.services.claims import article_claims
+from factcheck.text.decode import IntakeError, decode_upload
+from factcheck.text.structure import detect_structure, plain_structure
+from factcheck.web import settings
+from factcheck.web.forms import PageForm, PasteForm, ReviewForm, UploadForm
+from factcheck.web.highlight import paragraphs_with_claims
+
+bp = Blueprint("articles", __name__, url_prefix="/articles")
+PER_PAGE = 25
+
+
+@bp.get("/")
+def index():
+    session = get_session()
+    page = PageForm(request.args).page.data or 1
+    total = session.exec(select(func.count()).select_from(Article)).one()
+    articles = session.exec(select(Article).order_by(Article.created_at.desc(), Article.id.desc())
+                            .offset((page - 1) * PER_PAGE).limit(PER_PAGE)).all()
+    counts = {}
+    if articles:
+        rows = session.exec(select(Claim.article_id, Claim.status, func.count())
+                            .where(Claim.article_id.in_([a.id for a in articles]))
+                            .group_by(Claim.article_id, Claim.status)).all()
+        for article_id, status, n in rows:
+            counts.setdefault(article_id, {})[status] = n
+    return render_template("articles/index.html", articles=articles, counts=counts, page=page,
+                           pages=max(1, -(-total // PER_PAGE)), total=total,
+                           can_add=workflow.can(current_user.role, "bring_in_article"))
+
+
+@bp.get("/new")
+def new():
+    workflow.require(current_user.role, "bring_in_article")
+    return render_template("articles/new.html", paste=PasteForm(), upload=UploadForm())
+
+
+def _review(structure, *, url: str = "", byline: str = "", title: str = "", published_on=None):
+    form = ReviewForm(formdata=None, data={
+        "title": title or structure.title,
+        "url": url,
+        "byline": byline or structure.byline,
+        "published_on": published_on,
+        "body": structure.body,
+        "sources": "\n".join(structure.sources),
+        "boilerplate": "\n".join(structure.boilerplate),
+    })
+    return render_template("articles/review.html", form=form, structure=structure)
+
+
+@bp.post("/new")
+def paste():
+    workflow.require(current_user.role, "bring_in_article")
+    form = PasteForm()
+    if not form.validate_on_submit():
+        return render_template("articles/new.html", paste=form, upload=UploadForm()), 422
+    raw = intake.clean_text(form.body.data)
+    if len(raw) > settings().max_body_chars * 2:
+        form.body.errors.append(f"The text is {len(raw):,} characters; the limit is {settings().max_body_chars:,}.")
+        return render_template("articles/new.html", paste=form, upload=UploadForm()), 413
+    structure = plain_structure(raw) if form.plain.data else detect_structure(raw)
+    return _review(structure, url=form.url.data or "", byline=form.byline.data or "", title=form.title.data or "",
+                   published_on=form.published_on.data)
+
+
+@bp.post("/upload")
+def upload():
+    workflow.require(current_user.role, "bring_in_article")
+    form = UploadForm()
+    if not form.validate_on_submit():
+        return render_template("articles/new.html", paste=PasteForm(formdata=None), upload=form), 422
+    data = form.file.data.read(settings().max_upload_bytes + 1)
+    try:
+        text = decode_upload(data, form.file.data.filename or "", max_bytes=settings().max_upload_bytes)
+    except IntakeError as exc:
+        form.file.errors.append(str(exc))
+        return render_template("articles/new.html", paste=PasteForm(formdata=None), upload=form), 422
+    text = intake.clean_text(text)
+    return _review(plain_structure(text) if form.plain.data else detect_structure(text))
+
+
+@bp.post("/confirm")
+def confirm():
+    workflow.require(current_user.role, "bring_in_article")
+    form = ReviewForm()
+    if form.validate_on_submit():
+        draft = intake.ArticleDraft(
+            title=form.title.data, body=form.body.data, url=form.url.data or "", byline=form.byline.data or "",
+            published_on=form.published_on.data, sources=(form.sources.data or "").splitlines(),
+            boilerplate=(form.boilerplate.data or "").splitlines(),
+        )
+        session = get_session()
+        try:
+            article = intake.create_article(session, draft=draft, actor=current_user,
+                                            threshold=newsroom.checkworthy_threshold(session),
+                                            max_body_chars=settings().max_body_chars)
+        except ValidationError as exc:
+            session.rollback()
+            for name, message in exc.fields.items():
+                getattr(form, name).errors.append(message) if hasattr(form, name) else flash(message, "danger")
+        else:
+            session.commit()
+            claims = session.exec(select(func.count()).select_from(Claim).where(
+                Claim.article_id == article.id, Claim.status == ClaimStatus.new)).one()
+            flash(f"Article created: {claims} check-worthy claim{'s' if claims != 1 else ''} found.", "success")
+            return redirect(url_for("articles.detail", article_id=article.id))
+    return render_template("articles/review.html", form=form, structure=None), 422
+
+
+@bp.get("/<int:article_id>")
+def detail(article_id: int):
+    session = get_session()
+    article = session.get(Article, article_id)
+    if article is None:
+        raise NotFound(f"There is no article #{article_id}.")
+    claims = article_claims(session, article_id=article_id)
+    sources = session.exec(select(Source).where(Source.article_id == article_id, Source.claim_id.is_(None))
+                           .order_by(Source.position, Source.id)).all()
+    visible = [c for c in claims if c.merged_into_id is None]
+    return render_template(
+        "articles/detail.html", article=article, sources=sources,
+        paragraphs=paragraphs_with_claims(article.body, visible),
+        claims=[c for c in visible if c.status != ClaimStatus.candidate],
+        candidates=[c for c in visible if c.status == ClaimStatus.candidate],
+        can_edit=workflow.can(current_user.role, "edit_wording"),
+    )

@@ -1,0 +1,45 @@
+"""Jinja filters: times in the reader's terms, scores as words."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from markupsafe import Markup, escape
+
+
+def _aware(value: datetime) -> datetime:
+    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+
+
+def when(value: datetime | None) -> Markup:
+    """A <time> element: UTC in the page, turned into the reader's local time by app.js."""
+    if value is None:
+        return Markup("—")
+    value = _aware(value).astimezone(timezone.utc)
+    text = value.strftime("%d %b %Y, %H:%M UTC")
+    return Markup('<time datetime="{}" data-local>{}</time>').format(value.isoformat(), text)
+
+
+def ago(value: datetime | None, now: datetime | None = None) -> str:
+    if value is None:
+        return ""
+    seconds = int(((now or datetime.now(timezone.utc)) - _aware(value)).total_seconds())
+    for size, unit in ((86400, "day"), (3600, "hour"), (60, "minute")):
+        if seconds >= size:
+            n = seconds // size
+            return f"{n} {unit}{'s' if n != 1 else ''} ago"
+    return "just now"
+
+
+def score_band(score: float, threshold: float = 0.5) -> str:
+    if score >= max(threshold, 0.75):
+        return "high"
+    if score >= threshold:
+        return "mid"
+    return "low"
+
+
+def init_app(app) -> None:
+    app.jinja_env.filters["when"] = when
+    app.jinja_env.filters["ago"] = ago
+    app.jinja_env.filters["score_band"] = score_band
+    app.jinja_env.filters["label"] = lambda s: escape(str(s).replace("_", " "))

@@ -1,0 +1,120 @@
+"""WTForms forms (Flask-WTF adds CSRF to every one)."""
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import (BooleanField, DateField, DecimalField, HiddenField, IntegerField, PasswordField,
+                     SelectChoice, SelectField, StringField, SubmitField, TextAreaField)
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+
+ROLE_CHOICES = [SelectChoice("checker", "Checker"), SelectChoice("editor", "Editor"), SelectChoice("admin", "Admin")]
+
+
+class LoginForm(FlaskForm):
+    username = StringField("Username", validators=[DataRequired(), Length(max=64)],
+                           render_kw={"autocomplete": "username", "autofocus": True})
+    password = PasswordField("Password", validators=[DataRequired(), Length(max=1024)],
+                             render_kw={"autocomplete": "current-password"})
+    submit = SubmitField("Sign in")
+
+
+class PasteForm(FlaskForm):
+    title = StringField("Headline", validators=[Optional(), Length(max=500)],
+                        description="Leave empty to detect it from the pasted text.")
+    url = StringField("Article URL", validators=[Optional(), Length(max=2048)],
+                      render_kw={"inputmode": "url", "placeholder": "https://"})
+    byline = StringField("Byline", validators=[Optional(), Length(max=500)])
+    published_on = DateField("Publication date", validators=[Optional()])
+    body = TextAreaField("Article text", validators=[DataRequired(message="Paste the article text.")],
+                         render_kw={"rows": 14},
+                         description="Paste the whole page text: headline, byline, body and sources list are "
+                                     "detected, and publisher boilerplate is set aside. You review it next.")
+    plain = BooleanField("Treat everything as body text (no structure detection)")
+    submit = SubmitField("Detect structure")
+
+
+class UploadForm(FlaskForm):
+    file = FileField("Article file", validators=[FileRequired(message="Choose a file to upload.")],
+                     description="Plain text (.txt), Markdown (.md), web page (.html) or Word (.docx).",
+                     render_kw={"accept": ".txt,.md,.markdown,.html,.htm,.docx"})
+    plain = BooleanField("Treat everything as body text (no structure detection)")
+    submit = SubmitField("Upload and detect structure")
+
+
+class ReviewForm(FlaskForm):
+    title = StringField("Headline", validators=[DataRequired(message="Give the article a title."), Length(max=500)])
+    url = StringField("Article URL", validators=[Optional(), Length(max=2048)])
+    byline = StringField("Byline", validators=[Optional(), Length(max=500)])
+    published_on = DateField("Publication date", validators=[Optional()])
+    body = TextAreaField("Body", validators=[DataRequired(message="The article has no body text.")],
+                         render_kw={"rows": 16},
+                         description="Paragraphs are separated by a blank line. Every sentence here is scored.")
+    sources = TextAreaField("Cited sources (one per line)", validators=[Optional()], render_kw={"rows": 5},
+                            description="Each line becomes a source waiting for a checker to attach its link.")
+    boilerplate = TextAreaField("Set aside as publisher boilerplate (one per line)", validators=[Optional()],
+                                render_kw={"rows": 3},
+                                description="Never scored. Move a line into the body if it belongs there.")
+    submit = SubmitField("Create article and extract claims")
+
+
+class VersionedForm(FlaskForm):
+    version = HiddenField(validators=[InputRequired()])
+
+
+class StatusForm(VersionedForm):
+    to = HiddenField(validators=[InputRequired()])
+    reason = StringField("Reason", validators=[Optional(), Length(max=1000)])
+    submit = SubmitField("Apply")
+
+
+class WordingForm(VersionedForm):
+    text = TextAreaField("Claim wording", validators=[DataRequired(), Length(max=5000)], render_kw={"rows": 3})
+    submit = SubmitField("Save wording")
+
+
+class SplitForm(VersionedForm):
+    second_part = StringField("The second claim starts with", validators=[DataRequired(), Length(max=5000)],
+                              description="Type the first words of the second part exactly as they appear.")
+    submit = SubmitField("Split claim")
+
+
+class MergeForm(VersionedForm):
+    other_id = HiddenField(validators=[InputRequired()])
+    other_version = HiddenField(validators=[InputRequired()])
+    submit = SubmitField("Merge with the next sentence")
+
+
+class UserCreateForm(FlaskForm):
+    username = StringField("Username", validators=[DataRequired(), Length(min=2, max=64)])
+    display_name = StringField("Full name", validators=[Optional(), Length(max=120)])
+    role = SelectField("Role", choices=ROLE_CHOICES, default="checker")
+    password = PasswordField("Password", validators=[Optional(), Length(min=10, max=1024)],
+                             description="Leave empty to generate one; it is shown once.",
+                             render_kw={"autocomplete": "new-password"})
+    submit = SubmitField("Create user")
+
+
+class UserRoleForm(FlaskForm):
+    role = SelectField("Role", choices=ROLE_CHOICES)
+    submit = SubmitField("Change role")
+
+
+class UserActiveForm(FlaskForm):
+    active = HiddenField(validators=[InputRequired()])
+    submit = SubmitField("Apply")
+
+
+class SettingsForm(FlaskForm):
+    threshold = DecimalField("Check-worthiness threshold", places=2,
+                             validators=[InputRequired(), NumberRange(min=0.01, max=0.99)],
+                             description="Sentences scoring at or above this become claims in new articles.")
+    submit = SubmitField("Save settings")
+
+
+class PageForm(FlaskForm):
+    """Query-string pagination, without CSRF (GET)."""
+
+    class Meta:
+        csrf = False
+
+    page = IntegerField(default=1, validators=[Optional(), NumberRange(min=1)])

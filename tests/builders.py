@@ -1,0 +1,26 @@
+"""Builders for test data, written in the newsroom's words."""
+from __future__ import annotations
+
+from factcheck.models import Article, Claim, User
+from factcheck.services import intake
+
+STORY = (
+    "Port Alder opened its new ferry terminal on May 2, 2025, at a cost of $31 million. "
+    "The mayor said 4,200 passengers used it in the first week.\n\n"
+    "Critics think the design is ugly. Will it last? "
+    "The terminal replaced a 1962 building that flooded three times since 2010."
+)
+
+
+def article(session, *, by: User, body: str = STORY, title: str = "Ferry terminal opens", threshold: float = 0.5,
+            sources=("Port Alder council",)) -> Article:
+    a = intake.create_article(session, draft=intake.ArticleDraft(title=title, body=body, sources=list(sources)),
+                              actor=by, threshold=threshold, max_body_chars=1_000_000)
+    session.commit()
+    return a
+
+
+def claims_of(session, a: Article) -> list[Claim]:
+    from factcheck.services.claims import article_claims
+
+    return article_claims(session, article_id=a.id)
