@@ -24,6 +24,10 @@ def _engine(settings: Settings):
     return make_engine(settings.database_url)
 
 
+def _session(settings: Settings) -> Session:
+    return Session(_engine(settings), expire_on_commit=False)
+
+
 @click.group()
 @click.version_option(package_name="factcheck")
 def main() -> None:
@@ -61,7 +65,7 @@ def users_create(name: str, role: str, password: str | None, display_name: str) 
     from factcheck.errors import ValidationError
     from factcheck.services import users as user_service
 
-    with Session(_engine(_settings())) as session:
+    with _session(_settings()) as session:
         try:
             user, pw = user_service.create_user(session, username=name, role=role, password=password,
                                                 display_name=display_name)
@@ -79,7 +83,7 @@ def demo() -> None:
     from factcheck.services.demo import create_demo_newsroom
 
     settings = _settings()
-    with Session(_engine(settings)) as session:
+    with _session(settings) as session:
         rows = create_demo_newsroom(session, max_body_chars=settings.max_body_chars)
         session.commit()
     click.echo("Demo newsroom ready. Sign in with one of:")
@@ -168,7 +172,7 @@ def import_article(path: str, plain: bool, title: str, url: str, by: str | None)
 
     settings = _settings()
     structure = _structure(_read_input(path, settings.max_upload_bytes), plain)
-    with Session(_engine(settings)) as session:
+    with _session(settings) as session:
         query = select(User).where(User.active)
         query = query.where(User.username == by) if by else query.where(User.role == "admin").order_by(User.id)
         actor = session.exec(query).first()

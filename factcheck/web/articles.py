@@ -44,7 +44,7 @@ def index():
 @bp.get("/new")
 def new():
     workflow.require(current_user.role, "bring_in_article")
-    return render_template("articles/new.html", paste=PasteForm(), upload=UploadForm())
+    return render_template("articles/new.html", paste=PasteForm(), upload=UploadForm(prefix="upload"))
 
 
 def _review(structure, *, url: str = "", byline: str = "", title: str = "", published_on=None):
@@ -65,11 +65,11 @@ def paste():
     workflow.require(current_user.role, "bring_in_article")
     form = PasteForm()
     if not form.validate_on_submit():
-        return render_template("articles/new.html", paste=form, upload=UploadForm()), 422
+        return render_template("articles/new.html", paste=form, upload=UploadForm(prefix="upload")), 422
     raw = intake.clean_text(form.body.data)
     if len(raw) > settings().max_body_chars * 2:
         form.body.errors.append(f"The text is {len(raw):,} characters; the limit is {settings().max_body_chars:,}.")
-        return render_template("articles/new.html", paste=form, upload=UploadForm()), 413
+        return render_template("articles/new.html", paste=form, upload=UploadForm(prefix="upload")), 413
     structure = plain_structure(raw) if form.plain.data else detect_structure(raw)
     return _review(structure, url=form.url.data or "", byline=form.byline.data or "", title=form.title.data or "",
                    published_on=form.published_on.data)
@@ -78,7 +78,7 @@ def paste():
 @bp.post("/upload")
 def upload():
     workflow.require(current_user.role, "bring_in_article")
-    form = UploadForm()
+    form = UploadForm(prefix="upload")
     if not form.validate_on_submit():
         return render_template("articles/new.html", paste=PasteForm(formdata=None), upload=form), 422
     data = form.file.data.read(settings().max_upload_bytes + 1)

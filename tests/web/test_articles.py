@@ -58,7 +58,7 @@ def test_paste_review_confirm(as_user, session):
 
 def test_upload_a_text_file(as_user):
     eve = as_user("eve")
-    resp = eve.post("/articles/upload", {"file": (io.BytesIO(SHAPED.encode("utf-8")), "story.txt")},
+    resp = eve.post("/articles/upload", {"upload-file": (io.BytesIO(SHAPED.encode("utf-8")), "story.txt")},
                     content_type="multipart/form-data")
     assert resp.status_code == 200
     assert "Riverside Clinic Closes Night Ward" in resp.get_data(as_text=True)
@@ -67,7 +67,7 @@ def test_upload_a_text_file(as_user):
 def test_upload_a_windows_1252_file(as_user):
     eve = as_user("eve")
     data = "Café owners in Montréal paid €2,400 in fees last year.".encode("cp1252")
-    resp = eve.post("/articles/upload", {"file": (io.BytesIO(data), "story.txt"), "plain": "y"},
+    resp = eve.post("/articles/upload", {"upload-file": (io.BytesIO(data), "story.txt"), "upload-plain": "y"},
                     content_type="multipart/form-data")
     assert resp.status_code == 200
     assert "Café owners in Montréal" in resp.get_data(as_text=True)
@@ -75,7 +75,7 @@ def test_upload_a_windows_1252_file(as_user):
 
 def test_binary_upload_gets_a_clear_error(as_user, session):
     eve = as_user("eve")
-    resp = eve.post("/articles/upload", {"file": (io.BytesIO(b"%PDF-1.7\x00\x01binary"), "story.txt")},
+    resp = eve.post("/articles/upload", {"upload-file": (io.BytesIO(b"%PDF-1.7\x00\x01binary"), "story.txt")},
                     content_type="multipart/form-data")
     assert resp.status_code == 422
     assert "not a text document" in resp.get_data(as_text=True) or "PDF" in resp.get_data(as_text=True)
@@ -84,11 +84,11 @@ def test_binary_upload_gets_a_clear_error(as_user, session):
 def test_oversized_upload_is_refused_and_nothing_saved(app, as_user, session):
     eve = as_user("eve")
     limit = app.extensions["factcheck.settings"].max_upload_bytes
-    resp = eve.post("/articles/upload", {"file": (io.BytesIO(b"a" * (limit + 10)), "big.txt")},
+    resp = eve.post("/articles/upload", {"upload-file": (io.BytesIO(b"a" * (limit + 10)), "big.txt")},
                     content_type="multipart/form-data")
     assert resp.status_code in (413, 422)
     assert "limit" in resp.get_data(as_text=True)
-    far_too_big = eve.post("/articles/upload", {"file": (io.BytesIO(b"a" * (limit + 400_000)), "big.txt")},
+    far_too_big = eve.post("/articles/upload", {"upload-file": (io.BytesIO(b"a" * (limit + 400_000)), "big.txt")},
                            content_type="multipart/form-data")
     assert far_too_big.status_code == 413
     assert "Nothing was saved" in far_too_big.get_data(as_text=True)

@@ -1,0 +1,101 @@
+"""Intake speed: a 5,000-word article from submit to claims stored, median of 10 runs.
+
+Prints our figure beside two references measured in the same run on the same text: the text
+analysis alone (split + score, no database) and a bare SQLAlchemy Core insert of the same rows
+(the database floor). Usage: python bench/intake.py [--runs 10] [--database-url URL]
+"""
+from __future__ import annotations
+
+import argparse
+import re
+import statistics
+import sys
+import tempfile
+import time
+from importlib.resources import files
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from sqlalchemy import insert  # noqa: E402
+
+from factcheck import create_app, db  # noqa: E402
+from factcheck.config import Settings  # noqa: E402
+from factcheck.models import Claim  # noqa: E402
+from factcheck.text.analysis import analyse  # noqa: E402
+from factcheck.text.structure import detect_structure  # noqa: E402
+
+
+def five_thousand_words() -> str:
+    base = detect_structure(files("factcheck.demo").joinpath("harbour-bridge.txt").read_text("utf-8")).body
+    paragraphs, words, n = [], 0, 0
+    while words < 5000:
+        for p in base.split("\n\n"):
+            n += 1
+            p = re.sub(r"\d+", lambda m: str(int(m.group()) + n), p)  # vary numbers between copies
+            paragraphs.append(p)
+            words += len(p.split())
+            if words >= 5000:
+                break
+    return "\n\n".join(paragraphs)
+
+
+def median_ms(fn, runs: int) -> float:
+    times = []
+    for _ in range(runs):
+        t = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - t) * 1000)
+    return statistics.median(times)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--runs", type=int, default=10)
+    ap.add_argument("--database-url", default=None)
+    args = ap.parse_args()
+    body = five_thousand_words()
+    with tempfile.TemporaryDirectory() as tmp:
+        url = args.database_url or f"sqlite:///{tmp}/bench.sqlite3"
+        settings = Settings.from_env({"FACTCHECK_DEV": "1", "FACTCHECK_DATABASE_URL": url}, instance_dir=Path(tmp))
+        engine = db.make_engine(url)
+        db.upgrade(engine)
+        app = create_app(settings, engine=engine)
+        app.config["WTF_CSRF_ENABLED"] = False  # the bench measures intake, not the token check
+        from sqlmodel import Session
+
+        from factcheck.services.users import create_user
+        with Session(engine) as s:
+            create_user(s, username="bench", role="editor", password="bench password")
+            s.commit()
+        client = app.test_client()
+        client.post("/login", data={"username": "bench", "password": "bench password"})
+
+        def submit():
+            r = client.post("/articles/confirm", data={"title": "Bench", "body": body})
+            assert r.status_code == 302, r.status_code
+
+        sentences = analyse(body)
+        rows = [dict(article_id=1, start=s.start, end=s.end, original_text=s.text, text=s.text, score=s.score,
+                     reasons=s.reasons, checkworthy=s.checkworthy, status="new", status_reason="", priority=0,
+                     version=1) for s in sentences]
+
+        def floor_insert():
+            with engine.begin() as conn:
+                conn.execute(insert(Claim), rows)
+
+        submit()  # warm up imports and caches
+        ours = median_ms(submit, args.runs)
+        analysis = median_ms(lambda: analyse(body), args.runs)
+        floor = median_ms(floor_insert, args.runs)
+    print(f"intake of a {len(body.split()):,}-word article ({len(sentences)} sentences), median of {args.runs} runs, "
+          f"{engine.dialect.name}")
+    print(f"{'what':<48}{'ms':>10}")
+    print(f"{'factcheck: POST /articles/confirm -> claims stored':<48}{ours:>10.1f}")
+    print(f"{'reference: text analysis alone (split + score)':<48}{analysis:>10.1f}")
+    print(f"{'reference: bare Core insert of the same rows':<48}{floor:>10.1f}")
+    print(f"ratio ours / (analysis + insert floor): {ours / (analysis + floor):.2f}x")
+
+
+if __name__ == "__main__":
+    main()
