@@ -6,7 +6,7 @@ app with a message that names the variable.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 DEV_SECRET_KEY = "dev-only-not-secret"
@@ -51,7 +51,6 @@ class Settings:
     max_body_chars: int
     dev_mode: bool
     secure_cookies: bool
-    extra: dict = field(default_factory=dict)
 
     @property
     def embedded(self) -> bool:

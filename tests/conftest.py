@@ -104,15 +104,22 @@ def app(settings, engine):
     return app
 
 
+@pytest.fixture(scope="session")
+def password_hash():
+    from factcheck.services.users import hash_password
+
+    return hash_password(PASSWORD)  # argon2 is slow on purpose: hash once, share across tests
+
+
 @pytest.fixture
-def people(session):
+def people(session, password_hash):
     """An admin, an editor and two checkers, all with PASSWORD."""
-    from factcheck.services.users import create_user
+    from factcheck.models import User
 
     made = {}
     for name, role in [("ada", "admin"), ("eve", "editor"), ("carl", "checker"), ("cora", "checker")]:
-        made[name], _ = create_user(session, username=name, role=role, password=PASSWORD,
-                                    display_name=name.title())
+        made[name] = User(username=name, role=role, password_hash=password_hash, display_name=name.title())
+        session.add(made[name])
     session.commit()
     return made
 

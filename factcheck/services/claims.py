@@ -124,9 +124,11 @@ def merge(session: Session, *, first: Claim, second: Claim, actor: User, first_v
     lock_version(session, claim=first, expected_version=first_version)
     lock_version(session, claim=second, expected_version=second_version)
     old_text = first.text
+    reworded = first.text != first.original_text or second.text != second.original_text
     first.end = second.end
     first.original_text = article.body[first.start:first.end]
-    first.text = first.original_text if old_text == first.original_text[: len(old_text)] else f"{old_text} {second.text}"
+    # Reworded halves keep the checker-facing wording; otherwise the claim is simply the span.
+    first.text = f"{first.text} {second.text}" if reworded else first.original_text
     if first.status == ClaimStatus.candidate or second.status == ClaimStatus.new:
         first.status = ClaimStatus.new.value
     _rescore(first, first.text, article.threshold)

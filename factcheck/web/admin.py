@@ -27,6 +27,17 @@ def _users_page(create: UserCreateForm | None = None, status: int = 200):
                            active_form=UserActiveForm(formdata=None)), status
 
 
+def _apply(session, change, done: str) -> None:
+    try:
+        change()
+    except ValidationError as exc:
+        session.rollback()
+        flash(exc.message, "danger")
+        return
+    session.commit()
+    flash(done, "success")
+
+
 @bp.get("/users")
 def user_list():
     return _users_page()
@@ -62,9 +73,8 @@ def user_role(user_id: int):
     session = get_session()
     user = users.get_user(session, user_id=user_id)
     if form.validate_on_submit():
-        users.set_role(session, user=user, role=form.role.data, actor=current_user)
-        session.commit()
-        flash(f"{user.username} is now {user.role}.", "success")
+        _apply(session, lambda: users.set_role(session, user=user, role=form.role.data, actor=current_user),
+               f"{user.username} is now {form.role.data}.")
     return redirect(url_for("admin.user_list"))
 
 
@@ -75,10 +85,8 @@ def user_active(user_id: int):
     user = users.get_user(session, user_id=user_id)
     if form.validate_on_submit():
         active = form.active.data == "1"
-        users.set_active(session, user=user, active=active, actor=current_user)
-        session.commit()
-        flash(f"{user.username} is {'active again' if active else 'deactivated and can no longer sign in'}.",
-              "success")
+        _apply(session, lambda: users.set_active(session, user=user, active=active, actor=current_user),
+               f"{user.username} is {'active again' if active else 'deactivated and can no longer sign in'}.")
     return redirect(url_for("admin.user_list"))
 
 

@@ -109,7 +109,10 @@ def confirm():
         except ValidationError as exc:
             session.rollback()
             for name, message in exc.fields.items():
-                getattr(form, name).errors.append(message) if hasattr(form, name) else flash(message, "danger")
+                if hasattr(form, name):
+                    getattr(form, name).errors.append(message)
+                else:
+                    flash(message, "danger")
         else:
             session.commit()
             claims = session.exec(select(func.count()).select_from(Claim).where(

@@ -19,17 +19,6 @@ def when(value: datetime | None) -> Markup:
     return Markup('<time datetime="{}" data-local>{}</time>').format(value.isoformat(), text)
 
 
-def ago(value: datetime | None, now: datetime | None = None) -> str:
-    if value is None:
-        return ""
-    seconds = int(((now or datetime.now(timezone.utc)) - _aware(value)).total_seconds())
-    for size, unit in ((86400, "day"), (3600, "hour"), (60, "minute")):
-        if seconds >= size:
-            n = seconds // size
-            return f"{n} {unit}{'s' if n != 1 else ''} ago"
-    return "just now"
-
-
 def score_band(score: float, threshold: float = 0.5) -> str:
     if score >= max(threshold, 0.75):
         return "high"
@@ -40,6 +29,5 @@ def score_band(score: float, threshold: float = 0.5) -> str:
 
 def init_app(app) -> None:
     app.jinja_env.filters["when"] = when
-    app.jinja_env.filters["ago"] = ago
     app.jinja_env.filters["score_band"] = score_band
     app.jinja_env.filters["label"] = lambda s: escape(str(s).replace("_", " "))

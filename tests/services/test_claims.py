@@ -113,3 +113,14 @@ def test_only_untouched_claims_are_shaped(session, people, story):
     session.commit()
     with pytest.raises(ValidationError, match="Only new claims"):
         svc.edit_wording(session, claim=claim, text="x", actor=people["eve"], expected_version=2)
+
+
+def test_merging_a_reworded_claim_keeps_both_wordings(session, people, story):
+    a, claims = story
+    first, second = claims[0], claims[1]
+    svc.edit_wording(session, claim=first, text="The terminal cost $31 million.", actor=people["eve"],
+                     expected_version=1)
+    session.commit()
+    merged = svc.merge(session, first=first, second=second, actor=people["eve"], first_version=2, second_version=1)
+    assert merged.text == "The terminal cost $31 million. " + second.text
+    assert merged.original_text == a.body[merged.start:merged.end]

@@ -54,3 +54,9 @@ def test_threshold_setting(as_user, session):
     assert ada.post("/admin/settings", {"threshold": "1.5"}).status_code == 200
     assert ada.post("/admin/settings", {"threshold": "0.7"}).status_code == 302
     assert newsroom.checkworthy_threshold(session) == 0.7
+
+
+def test_admin_cannot_demote_themselves_and_is_told_why(as_user, people):
+    ada = as_user("ada")
+    resp = ada.post(f"/admin/users/{people['ada'].id}/role", {"role": "checker"}, follow_redirects=True)
+    assert "cannot remove your own admin role" in resp.get_data(as_text=True)
