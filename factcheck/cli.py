@@ -77,6 +77,33 @@ def users_create(name: str, role: str, password: str | None, display_name: str) 
         click.echo(f"Password: {pw}")
 
 
+@main.group()
+def tokens() -> None:
+    """API tokens."""
+
+
+@tokens.command("create")
+@click.argument("username")
+@click.option("--name", default="", help="What the token is for, e.g. 'CMS import'.")
+def tokens_create(username: str, name: str) -> None:
+    """Create an API token for USERNAME; the token is printed once, as the last word."""
+    from factcheck.errors import DomainError
+    from factcheck.models import User
+    from factcheck.services import tokens as token_service
+
+    with _session(_settings()) as session:
+        user = session.exec(select(User).where(User.username == username)).first()
+        if user is None:
+            raise click.ClickException(f"No user {username!r}.")
+        try:
+            token, raw = token_service.create_token(session, user=user, name=name)
+        except DomainError as exc:
+            raise click.ClickException(exc.message) from None
+        session.commit()
+    click.echo(f"Token #{token.id} for {username} created; it is shown only now. Send it as "
+               f"'Authorization: Bearer TOKEN'.\nToken: {raw}")
+
+
 @main.command("demo")
 def demo() -> None:
     """Create the demo newsroom (four people, one article) and print the passwords."""

@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import JSON, Column, Text
+from sqlalchemy import JSON, Column, Index, Text
 from sqlmodel import Field, SQLModel
 
 from factcheck.models.base import utcnow
@@ -35,6 +35,12 @@ class Article(SQLModel, table=True):
 
 class Claim(SQLModel, table=True):
     __tablename__ = "claims"
+    # Keyset pagination walks (sort key, id) pairs; these keep every page an index range scan.
+    __table_args__ = (
+        Index("ix_claims_score_id", "score", "id"),
+        Index("ix_claims_due_id", "due_at", "id"),
+        Index("ix_claims_created_id", "created_at", "id"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     article_id: int = Field(foreign_key="articles.id", index=True)
@@ -50,6 +56,7 @@ class Claim(SQLModel, table=True):
     merged_into_id: int | None = Field(default=None, foreign_key="claims.id")
     assignee_id: int | None = Field(default=None, foreign_key="users.id", index=True)
     due_at: datetime | None = None
+    published_at: datetime | None = Field(default=None, index=True)
     priority: int = 0
     version: int = Field(default=1)
     created_at: datetime = Field(default_factory=utcnow)

@@ -37,8 +37,11 @@ class Source(SQLModel, table=True):
     stance: str | None = Field(default=None, max_length=16)
     note: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     position: int = 0
+    version: int = 1
+    removed_at: datetime | None = None  # removed sources stay for the history and the evidence trail
     created_by_id: int | None = Field(default=None, foreign_key="users.id")
     created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
 
 
 class Capture(SQLModel, table=True):

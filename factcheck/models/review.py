@@ -26,6 +26,7 @@ class Comment(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     claim_id: int = Field(foreign_key="claims.id", index=True)
     author_id: int | None = Field(default=None, foreign_key="users.id")
+    kind: str = Field(default="comment", max_length=16)  # comment | rejection | correction
     body: str = Field(sa_column=Column(Text, nullable=False))
     created_at: datetime = Field(default_factory=utcnow)
 

@@ -29,3 +29,36 @@ def set_checkworthy_threshold(session: Session, *, value: float, actor: User) ->
         raise ValidationError("The threshold is a number between 0 and 1 (exclusive).",
                               fields={"threshold": "Between 0 and 1."})
     _put(session, "checkworthiness", {"threshold": round(float(value), 4), "set_by": actor.username})
+
+
+# The default rating scale of DESIGN.md: ordinal ratings carry a value (5 best), the rest none.
+DEFAULT_RATING_SCALE = [
+    {"label": "True", "value": 5},
+    {"label": "Mostly true", "value": 4},
+    {"label": "Half true", "value": 3},
+    {"label": "Mostly false", "value": 2},
+    {"label": "False", "value": 1},
+    {"label": "Misleading", "value": None},
+    {"label": "Unverifiable", "value": None},
+]
+
+
+def rating_scale(session: Session) -> list[dict]:
+    return _get(session, "rating_scale").get("ratings", DEFAULT_RATING_SCALE)
+
+
+def rating_labels(session: Session) -> list[str]:
+    return [r["label"] for r in rating_scale(session)]
+
+
+def signoff_rules(session: Session) -> dict:
+    """min_sources before submitting (default 1) and four_eyes (default on)."""
+    rules = _get(session, "signoff")
+    return {"min_sources": int(rules.get("min_sources", 1)), "four_eyes": bool(rules.get("four_eyes", True))}
+
+
+def set_signoff_rules(session: Session, *, min_sources: int, four_eyes: bool, actor: User) -> None:
+    if not 0 <= min_sources <= 20:
+        raise ValidationError("The minimum number of sources is between 0 and 20.",
+                              fields={"min_sources": "Between 0 and 20."})
+    _put(session, "signoff", {"min_sources": min_sources, "four_eyes": four_eyes, "set_by": actor.username})

@@ -14,4 +14,13 @@
       if (msg && !window.confirm(msg)) { ev.preventDefault(); }
     });
   });
+  // Ctrl+Enter (Cmd+Enter on a Mac) in a text area sends its form, as in most editors.
+  document.querySelectorAll("form textarea").forEach(function (area) {
+    area.addEventListener("keydown", function (ev) {
+      if (ev.key === "Enter" && (ev.ctrlKey || ev.metaKey) && area.form) {
+        ev.preventDefault();
+        if (area.form.requestSubmit) { area.form.requestSubmit(); } else { area.form.submit(); }
+      }
+    });
+  });
 })();

@@ -34,7 +34,7 @@ def _load_user(user_id: str) -> User | None:
 
 
 def init_app(app: Flask) -> None:
-    from factcheck.web import admin, articles, auth, claims, errors, filters
+    from factcheck.web import admin, articles, auth, claims, errors, filters, review
 
     csrf.init_app(app)
     login_manager.init_app(app)
@@ -44,7 +44,7 @@ def init_app(app: Flask) -> None:
     bootstrap.init_app(app)
     filters.init_app(app)
     errors.init_app(app)
-    for module in (auth, articles, claims, admin):
+    for module in (auth, articles, claims, review, admin):
         app.register_blueprint(module.bp)
 
     @app.before_request

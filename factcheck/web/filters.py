@@ -30,4 +30,26 @@ def score_band(score: float, threshold: float = 0.5) -> str:
 def init_app(app) -> None:
     app.jinja_env.filters["when"] = when
     app.jinja_env.filters["score_band"] = score_band
+    app.jinja_env.filters["markdown"] = markdown
     app.jinja_env.filters["label"] = lambda s: escape(str(s).replace("_", " "))
+
+
+def _markdown():
+    from markdown_it import MarkdownIt
+
+    # CommonMark with raw HTML off: any tag a user types is shown as text; markdown-it also
+    # refuses javascript:, vbscript: and data: links.
+    return MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+
+
+_MD = None
+
+
+def markdown(text: str) -> Markup:
+    global _MD
+    if _MD is None:
+        _MD = _markdown()
+    html = _MD.render(text or "")
+    # Links open without leaking the desk's address to the cited site.
+    html = html.replace("<a href=", '<a rel="nofollow noopener noreferrer" href=')
+    return Markup(html)

@@ -118,3 +118,44 @@ class PageForm(FlaskForm):
         csrf = False
 
     page = IntegerField(default=1, validators=[Optional(), NumberRange(min=1)])
+
+
+STANCE_CHOICES = [SelectChoice("", "—"), SelectChoice("supports", "Supports"), SelectChoice("refutes", "Refutes"),
+                  SelectChoice("context", "Context")]
+
+
+class AssignForm(VersionedForm):
+    assignee = SelectField("Checker", choices=[], validate_choice=False)
+    due = DateField("Due date", validators=[Optional()])
+    submit = SubmitField("Assign")
+
+
+class DueForm(VersionedForm):
+    due = DateField("Due date", validators=[Optional()], description="Leave empty to clear.")
+    submit = SubmitField("Set due date")
+
+
+class SourceForm(FlaskForm):
+    version = HiddenField()
+    url = StringField("URL", validators=[DataRequired(message="Give the source's web address."), Length(max=2048)],
+                      render_kw={"inputmode": "url", "placeholder": "https://"})
+    title = StringField("Title", validators=[Optional(), Length(max=1000)])
+    stance = SelectField("Stance", choices=STANCE_CHOICES, default="", validate_choice=False)
+    note = TextAreaField("Note", validators=[Optional(), Length(max=10_000)], render_kw={"rows": 2})
+    submit = SubmitField("Add source")
+
+
+class VerdictForm(VersionedForm):
+    rating = SelectField("Rating", choices=[], validate_choice=False)
+    rationale = TextAreaField("Rationale", validators=[DataRequired(message="Explain the verdict.")],
+                              render_kw={"rows": 4})
+    claim_reviewed = TextAreaField("The claim as checked", validators=[Optional(), Length(max=5000)],
+                                   render_kw={"rows": 2},
+                                   description="Restate the claim precisely; it becomes ClaimReview's claimReviewed.")
+    submit = SubmitField("Save verdict")
+
+
+class CommentForm(FlaskForm):
+    body = TextAreaField("Comment", validators=[DataRequired(message="The comment is empty."), Length(max=20_000)],
+                         render_kw={"rows": 3}, description="Markdown: **bold**, _italic_, [link](https://…).")
+    submit = SubmitField("Add comment")

@@ -21,7 +21,7 @@ def test_claim_page_shows_context_reasons_and_history(as_user, story):
     _, claims = story
     html = as_user("carl").get(f"/claims/{claims[0].id}").get_data(as_text=True)
     assert "In the article" in html and "Score" in html and claims[0].text in html
-    assert "Editors shape claims" in html  # checkers see no shaping forms
+    assert "Take this claim" in html and "Save wording" not in html  # checkers see no shaping forms
 
 
 def test_editor_dismisses_with_reason_then_restores(as_user, session, story):

@@ -1,0 +1,109 @@
+"""Sources on a claim: add by URL with a stance and a note, edit, remove (kept for the record).
+
+Each source with a URL gets a capture job in state `queued`; archiving picks it up.
+"""
+from __future__ import annotations
+
+from sqlalchemy import update
+from sqlmodel import Session, select
+
+from factcheck import workflow
+from factcheck.errors import Conflict, ValidationError
+from factcheck.models import Capture, Claim, Source, Stance, User, utcnow
+from factcheck.services import history
+from factcheck.services.intake import validate_url
+from factcheck.services.review import ctx
+
+MAX_TITLE = 1000
+MAX_NOTE = 10_000
+STANCES = [s.value for s in Stance]
+
+
+def _clean(*, url: str, title: str, stance: str | None, note: str) -> tuple[str, str, str | None, str]:
+    errors = {}
+    try:
+        checked = validate_url(url)
+        if checked is None:
+            errors["url"] = "Give the source's web address (http:// or https://)."
+    except ValidationError as exc:
+        errors.update(exc.fields)
+        checked = None
+    title = " ".join(title.split())
+    if len(title) > MAX_TITLE:
+        errors["title"] = f"The title is at most {MAX_TITLE:,} characters."
+    stance = (stance or "").strip().lower() or None
+    if stance is not None and stance not in STANCES:
+        errors["stance"] = "The stance is supports, refutes or context."
+    note = note.strip()
+    if len(note) > MAX_NOTE:
+        errors["note"] = f"The note is at most {MAX_NOTE:,} characters."
+    if errors:
+        raise ValidationError(next(iter(errors.values())) if len(errors) == 1 else "Please correct the marked fields.",
+                              fields=errors)
+    return checked, title, stance, note
+
+
+def _require(session: Session, claim: Claim, actor: User) -> None:
+    workflow.require(actor.role, "edit_sources", ctx(claim, actor))
+    if claim.status not in workflow.WORKING_STATUSES and claim.status != "new":
+        raise ValidationError("Sources are added while a claim is new or in progress; "
+                              f"this one is {claim.status.replace('_', ' ')}.")
+
+
+def add_source(session: Session, *, claim: Claim, url: str, actor: User, title: str = "", stance: str | None = None,
+               note: str = "") -> Source:
+    _require(session, claim, actor)
+    url, title, stance, note = _clean(url=url, title=title, stance=stance, note=note)
+    source = Source(article_id=claim.article_id, claim_id=claim.id, url=url, title=title, stance=stance, note=note,
+                    created_by_id=actor.id)
+    session.add(source)
+    session.flush()
+    session.add(Capture(source_id=source.id))
+    history.record(session, actor=actor, kind="source_added", claim=claim, field="source", new=url,
+                   detail={"source_id": source.id, "stance": stance})
+    return source
+
+
+def _lock(session: Session, source: Source, expected_version: int) -> None:
+    result = session.execute(update(Source).where(Source.id == source.id, Source.version == expected_version)
+                             .values(version=Source.version + 1, updated_at=utcnow()))
+    if result.rowcount != 1:
+        session.rollback()
+        raise Conflict(f"Source #{source.id} was changed by someone else after you opened it. Nothing was saved; "
+                       "your input is kept so you can apply it again.")
+    session.refresh(source)
+
+
+def update_source(session: Session, *, source: Source, claim: Claim, actor: User, expected_version: int,
+                  url: str, title: str = "", stance: str | None = None, note: str = "") -> Source:
+    _require(session, claim, actor)
+    url, title, stance, note = _clean(url=url, title=title, stance=stance, note=note)
+    _lock(session, source, expected_version)
+    changes = {k: (getattr(source, k), v) for k, v in
+               {"url": url, "title": title, "stance": stance, "note": note}.items() if getattr(source, k) != v}
+    for name, (_, new) in changes.items():
+        setattr(source, name, new)
+    session.add(source)
+    if "url" in changes:
+        session.add(Capture(source_id=source.id))  # a new address is a new piece of evidence
+    for name, (old, new) in changes.items():
+        history.record(session, actor=actor, kind="source_edited", claim=claim, field=f"source {name}",
+                       old=old, new=new, detail={"source_id": source.id})
+    return source
+
+
+def remove_source(session: Session, *, source: Source, claim: Claim, actor: User, expected_version: int) -> None:
+    _require(session, claim, actor)
+    _lock(session, source, expected_version)
+    source.removed_at = utcnow()
+    session.add(source)
+    history.record(session, actor=actor, kind="source_removed", claim=claim, field="source", old=source.url,
+                   detail={"source_id": source.id})
+
+
+def latest_captures(session: Session, *, source_ids: list[int]) -> dict[int, Capture]:
+    """The newest capture of each source, in one query."""
+    if not source_ids:
+        return {}
+    rows = session.exec(select(Capture).where(Capture.source_id.in_(source_ids)).order_by(Capture.id)).all()
+    return {c.source_id: c for c in rows}

@@ -1,0 +1,172 @@
+"""Review actions on the claim page: status moves, assignment, due dates, sources, verdict, comments.
+
+Each view parses one form, calls one service, commits, and redirects (POST/redirect/GET); on a
+conflict or bad input the claim page is shown again with the user's input kept.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime, time, timezone
+
+from flask import Blueprint, flash, redirect, url_for
+from flask_login import current_user
+
+from factcheck.db import get_session
+from factcheck.errors import ValidationError
+from factcheck.models import User
+from factcheck.services import claims as claim_service
+from factcheck.services import review, sources
+from factcheck.web.claim_page import apply, checkers, render_claim, version_of
+from factcheck.web.forms import AssignForm, CommentForm, DueForm, SourceForm, StatusForm, VerdictForm
+
+bp = Blueprint("review", __name__, url_prefix="/claims")
+
+DONE = {
+    "new": "is in the queue as a new claim", "dismissed": "is dismissed", "in_progress": "is in progress",
+    "in_review": "is submitted for review", "published": "is published",
+}
+
+
+def end_of_day(d: date | None) -> datetime | None:
+    """A due date means the end of that day (UTC)."""
+    return datetime.combine(d, time(23, 59, 59), tzinfo=timezone.utc) if d else None
+
+
+def _back(claim_id: int, anchor: str = ""):
+    return redirect(url_for("claims.detail", claim_id=claim_id) + (f"#{anchor}" if anchor else ""))
+
+
+def _claim(claim_id: int):
+    return claim_service.get_claim(get_session(), claim_id=claim_id)
+
+
+@bp.post("/<int:claim_id>/status")
+def transition(claim_id: int):
+    claim = _claim(claim_id)
+    form = StatusForm()
+    if not form.validate_on_submit():
+        return render_claim(claim, status=422, status_form=form)
+    to = form.to.data
+    failed = apply(claim, "status_form", form, lambda s: review.transition(
+        s, claim=claim, to=to, actor=current_user, expected_version=version_of(form), comment=form.reason.data or ""))
+    if failed:
+        return failed
+    flash(f"Claim #{claim.id} {DONE.get(to, 'is now ' + to)}.", "success")
+    return _back(claim.id)
+
+
+@bp.post("/<int:claim_id>/assign")
+def assign(claim_id: int):
+    session = get_session()
+    claim = _claim(claim_id)
+    form = AssignForm()
+    form.assignee.choices = [(str(u.id), u.username) for u in checkers(session)]
+    if not form.validate_on_submit():
+        return render_claim(claim, status=422, assign=form)
+    try:
+        assignee = session.get(User, int(form.assignee.data))
+    except (TypeError, ValueError):
+        assignee = None
+    if assignee is None:
+        form.assignee.errors.append("Choose who checks this claim.")
+        return render_claim(claim, status=422, assign=form)
+    failed = apply(claim, "assign", form, lambda s: review.assign(
+        s, claim=claim, assignee=assignee, actor=current_user, expected_version=version_of(form),
+        due=end_of_day(form.due.data)))
+    if failed:
+        return failed
+    flash(f"Claim #{claim.id} is assigned to {assignee.label}.", "success")
+    return _back(claim.id)
+
+
+@bp.post("/<int:claim_id>/due")
+def due(claim_id: int):
+    claim = _claim(claim_id)
+    form = DueForm()
+    if not form.validate_on_submit():
+        return render_claim(claim, status=422, due_form=form)
+    failed = apply(claim, "due_form", form, lambda s: review.set_due(
+        s, claim=claim, due=end_of_day(form.due.data), actor=current_user, expected_version=version_of(form)))
+    if failed:
+        return failed
+    flash("Due date saved." if form.due.data else "Due date cleared.", "success")
+    return _back(claim.id)
+
+
+@bp.post("/<int:claim_id>/sources")
+def add_source(claim_id: int):
+    claim = _claim(claim_id)
+    form = SourceForm()
+    if not form.validate_on_submit():
+        return render_claim(claim, status=422, source_form=form)
+    failed = apply(claim, "source_form", form, lambda s: sources.add_source(
+        s, claim=claim, url=form.url.data, title=form.title.data or "", stance=form.stance.data or None,
+        note=form.note.data or "", actor=current_user))
+    if failed:
+        return failed
+    flash("Source added; it will be archived in the background.", "success")
+    return _back(claim.id, "sources")
+
+
+@bp.post("/<int:claim_id>/sources/<int:source_id>")
+def edit_source(claim_id: int, source_id: int):
+    session = get_session()
+    claim = _claim(claim_id)
+    source = review.get_source(session, source_id=source_id)
+    if source.claim_id != claim.id:
+        raise ValidationError("That source belongs to another claim.")
+    form = SourceForm()
+    if not form.validate_on_submit():
+        return render_claim(claim, status=422, source_form=form)
+    failed = apply(claim, "source_form", form, lambda s: sources.update_source(
+        s, source=source, claim=claim, actor=current_user, expected_version=version_of(form), url=form.url.data,
+        title=form.title.data or "", stance=form.stance.data or None, note=form.note.data or ""))
+    if failed:
+        return failed
+    flash(f"Source #{source.id} saved.", "success")
+    return _back(claim.id, "sources")
+
+
+@bp.post("/<int:claim_id>/sources/<int:source_id>/remove")
+def remove_source(claim_id: int, source_id: int):
+    session = get_session()
+    claim = _claim(claim_id)
+    source = review.get_source(session, source_id=source_id)
+    if source.claim_id != claim.id:
+        raise ValidationError("That source belongs to another claim.")
+    form = SourceForm()
+    form.url.data = source.url  # only the version matters for removal
+    failed = apply(claim, "source_form", form, lambda s: sources.remove_source(
+        s, source=source, claim=claim, actor=current_user, expected_version=version_of(form)))
+    if failed:
+        return failed
+    flash(f"Source #{source.id} removed; the history keeps its address.", "success")
+    return _back(claim.id, "sources")
+
+
+@bp.post("/<int:claim_id>/verdict")
+def verdict(claim_id: int):
+    claim = _claim(claim_id)
+    form = VerdictForm()
+    if not form.validate_on_submit():
+        return render_claim(claim, status=422, verdict_form=form)
+    failed = apply(claim, "verdict_form", form, lambda s: review.propose_verdict(
+        s, claim=claim, rating=form.rating.data or "", rationale=form.rationale.data,
+        claim_reviewed=form.claim_reviewed.data or "", actor=current_user, expected_version=version_of(form)))
+    if failed:
+        return failed
+    flash("Verdict saved. Submit the claim for review when the sources are in.", "success")
+    return _back(claim.id, "verdict")
+
+
+@bp.post("/<int:claim_id>/comments")
+def comment(claim_id: int):
+    claim = _claim(claim_id)
+    form = CommentForm()
+    if not form.validate_on_submit():
+        return render_claim(claim, status=422, comment_form=form)
+    failed = apply(claim, "comment_form", form, lambda s: review.add_comment(
+        s, claim=claim, body=form.body.data, actor=current_user))
+    if failed:
+        return failed
+    flash("Comment added.", "success")
+    return _back(claim.id, "comments")
