@@ -53,8 +53,7 @@ def lock_version(session: Session, *, claim: Claim, expected_version: int) -> No
         .values(version=Claim.version + 1, updated_at=utcnow())
     )
     if result.rowcount != 1:
-        session.rollback()
-        raise _conflict(session, session.get(Claim, claim.id) or claim)
+        raise _conflict(session, claim)  # the caller rolls back (the whole request, or a bulk item's savepoint)
     session.refresh(claim)
 
 

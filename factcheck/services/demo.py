@@ -1,12 +1,12 @@
 """The demo newsroom: four people and one article, so a newcomer sees the desk at work."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from importlib.resources import files
 
 from sqlmodel import Session, select
 
-from factcheck.models import Article, User
+from factcheck.models import Article, User, utcnow
 from factcheck.services import intake, users
 from factcheck.services import settings as newsroom
 from factcheck.text.structure import detect_structure
@@ -42,11 +42,38 @@ def create_demo_newsroom(session: Session, *, max_body_chars: int) -> list[tuple
     raw = files("factcheck.demo").joinpath(DEMO_ARTICLE).read_text(encoding="utf-8")
     structure = detect_structure(raw)
     if session.exec(select(Article).where(Article.title == structure.title)).first() is None:
-        intake.create_article(
+        article = intake.create_article(
             session,
             draft=intake.ArticleDraft(title=structure.title, body=structure.body, byline=structure.byline,
                                       url="https://news.example.org/harrow-bay/harbour-bridge-repair",
                                       published_on=date(2026, 3, 4), sources=structure.sources,
                                       boilerplate=structure.boilerplate),
             actor=editor, threshold=newsroom.checkworthy_threshold(session), max_body_chars=max_body_chars)
+        _work_in_progress(session, article=article, editor=editor)
     return printed
+
+
+def _work_in_progress(session: Session, *, article: Article, editor: User) -> None:
+    """A desk mid-shift: one claim published, one waiting for sign-off, one being checked."""
+    from factcheck.models import Claim
+    from factcheck.services import review, sources
+
+    checker1 = session.exec(select(User).where(User.username == "checker1")).one()
+    checker2 = session.exec(select(User).where(User.username == "checker2")).one()
+    claims = session.exec(select(Claim).where(Claim.article_id == article.id, Claim.status == "new")
+                          .order_by(Claim.start)).all()
+    if len(claims) < 3:
+        return
+    due = utcnow() + timedelta(days=2)
+    for claim, checker, rating, url in [
+        (claims[0], checker1, "True", "https://council.example.org/minutes/2026-03-03"),
+        (claims[1], checker1, "Mostly true", "https://transport.example.org/counts/2025"),
+    ]:
+        review.assign(session, claim=claim, assignee=checker, actor=editor, expected_version=claim.version, due=due)
+        sources.add_source(session, claim=claim, url=url, title="Primary record", stance="supports", actor=checker)
+        review.propose_verdict(session, claim=claim, rating=rating, actor=checker, expected_version=claim.version,
+                               rationale="Matches the primary record.")
+        review.transition(session, claim=claim, to="in_review", actor=checker, expected_version=claim.version)
+    review.transition(session, claim=claims[0], to="published", actor=editor, expected_version=claims[0].version)
+    review.assign(session, claim=claims[2], assignee=checker2, actor=editor, expected_version=claims[2].version,
+                  due=due)

@@ -68,7 +68,6 @@ def _lock(session: Session, source: Source, expected_version: int) -> None:
     result = session.execute(update(Source).where(Source.id == source.id, Source.version == expected_version)
                              .values(version=Source.version + 1, updated_at=utcnow()))
     if result.rowcount != 1:
-        session.rollback()
         raise Conflict(f"Source #{source.id} was changed by someone else after you opened it. Nothing was saved; "
                        "your input is kept so you can apply it again.")
     session.refresh(source)

@@ -34,7 +34,7 @@ def _load_user(user_id: str) -> User | None:
 
 
 def init_app(app: Flask) -> None:
-    from factcheck.web import admin, articles, auth, claims, errors, filters, review
+    from factcheck.web import admin, articles, auth, claims, desk, errors, filters, review
 
     csrf.init_app(app)
     login_manager.init_app(app)
@@ -44,12 +44,18 @@ def init_app(app: Flask) -> None:
     bootstrap.init_app(app)
     filters.init_app(app)
     errors.init_app(app)
-    for module in (auth, articles, claims, review, admin):
+    for module in (auth, articles, claims, review, desk, admin):
         app.register_blueprint(module.bp)
+
+    # The API authenticates every request itself, by bearer token only; never redirect it to /login.
+    from factcheck import api
+    api_endpoints = f"{api.bp.name}."
 
     @app.before_request
     def _require_login():
         if request.endpoint in PUBLIC_ENDPOINTS or request.endpoint is None:
+            return None
+        if request.endpoint.startswith(api_endpoints):
             return None
         if not current_user.is_authenticated:
             return login_manager.unauthorized()
@@ -67,4 +73,6 @@ def init_app(app: Flask) -> None:
 
     @app.get("/")
     def index():
-        return redirect(url_for("articles.index"))
+        return redirect(url_for("desk.queue_page"))
+
+    api.init_app(app)

@@ -16,13 +16,13 @@ def _safe_next(target: str | None) -> str:
     if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc \
             and "\\" not in target:
         return target
-    return url_for("articles.index")
+    return url_for("desk.queue_page")
 
 
 @bp.route("/login", methods=["GET", "POST"])
 def login():
     if current_user.is_authenticated:
-        return redirect(url_for("articles.index"))
+        return redirect(url_for("desk.queue_page"))
     form = LoginForm()
     if form.validate_on_submit():
         session = get_session()

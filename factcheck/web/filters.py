@@ -31,6 +31,9 @@ def init_app(app) -> None:
     app.jinja_env.filters["when"] = when
     app.jinja_env.filters["score_band"] = score_band
     app.jinja_env.filters["markdown"] = markdown
+    from factcheck.web.charts import format_duration
+
+    app.jinja_env.filters["duration"] = format_duration
     app.jinja_env.filters["label"] = lambda s: escape(str(s).replace("_", " "))
 
 

@@ -39,6 +39,14 @@ def _claim(claim_id: int):
     return claim_service.get_claim(get_session(), claim_id=claim_id)
 
 
+def _claim_source(claim_id: int, source_id: int):
+    claim = _claim(claim_id)
+    source = review.get_source(get_session(), source_id=source_id)
+    if source.claim_id != claim.id:
+        raise ValidationError("That source belongs to another claim.")
+    return claim, source
+
+
 @bp.post("/<int:claim_id>/status")
 def transition(claim_id: int):
     claim = _claim(claim_id)
@@ -109,11 +117,7 @@ def add_source(claim_id: int):
 
 @bp.post("/<int:claim_id>/sources/<int:source_id>")
 def edit_source(claim_id: int, source_id: int):
-    session = get_session()
-    claim = _claim(claim_id)
-    source = review.get_source(session, source_id=source_id)
-    if source.claim_id != claim.id:
-        raise ValidationError("That source belongs to another claim.")
+    claim, source = _claim_source(claim_id, source_id)
     form = SourceForm()
     if not form.validate_on_submit():
         return render_claim(claim, status=422, source_form=form)
@@ -128,11 +132,7 @@ def edit_source(claim_id: int, source_id: int):
 
 @bp.post("/<int:claim_id>/sources/<int:source_id>/remove")
 def remove_source(claim_id: int, source_id: int):
-    session = get_session()
-    claim = _claim(claim_id)
-    source = review.get_source(session, source_id=source_id)
-    if source.claim_id != claim.id:
-        raise ValidationError("That source belongs to another claim.")
+    claim, source = _claim_source(claim_id, source_id)
     form = SourceForm()
     form.url.data = source.url  # only the version matters for removal
     failed = apply(claim, "source_form", form, lambda s: sources.remove_source(

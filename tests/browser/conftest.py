@@ -93,4 +93,4 @@ def login(page, base, username, password=PASSWORD):
     page.fill("#username", username)
     page.fill("#password", password)
     page.keyboard.press("Enter")
-    page.wait_for_url(f"{base}/articles/")
+    page.wait_for_url(f"{base}/queue")

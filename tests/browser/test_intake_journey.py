@@ -4,6 +4,7 @@ from tests.browser.conftest import ARTIFACTS, login
 
 def test_editor_brings_in_an_article_and_shapes_claims(page, server, sample_text):
     login(page, server, "eve")
+    page.get_by_role("link", name="Articles").click()
     page.get_by_role("link", name="Bring in an article").first.click()
     page.get_by_label("Article text").fill(sample_text)
     page.get_by_role("button", name="Detect structure", exact=True).click()

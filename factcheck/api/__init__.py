@@ -1,0 +1,17 @@
+"""The JSON API at /api/v1: bearer tokens, JSON errors, an OpenAPI document generated from the code."""
+from __future__ import annotations
+
+from flask import Flask
+
+from factcheck.api import articles, claims, evidence  # noqa: F401 - importing registers the routes
+from factcheck.api.core import bp, spec, wrap_app_errors
+
+__all__ = ["init_app", "bp", "spec"]
+
+
+def init_app(app: Flask) -> None:
+    from factcheck.web import csrf
+
+    csrf.exempt(bp)
+    app.register_blueprint(bp)
+    wrap_app_errors(app)

@@ -1,0 +1,54 @@
+"""What surrounds a claim: its sources, comments and history."""
+from __future__ import annotations
+
+from spectree import Response
+
+from factcheck.api.claims import ID, READ_ERRORS, WRITE_ERRORS, load
+from factcheck.api.core import actor, bp, spec, write
+from factcheck.api.present import comment_out, event_out, source_out
+from factcheck.api.schemas import CommentIn, CommentList, CommentOut, EventList, SourceIn, SourceOut
+from factcheck.db import get_session
+from factcheck.services import history, review, sources
+
+
+@bp.post(f"/claims/{ID}/sources")
+@spec.validate(resp=Response(HTTP_201=SourceOut, **WRITE_ERRORS), tags=["sources"])
+def add_source(claim_id: int, json: SourceIn):
+    """Cite a source by URL with a stance and a note; archiving it is queued."""
+    claim = load(claim_id)
+    source = write(lambda s: sources.add_source(s, claim=claim, url=json.url, actor=actor(), title=json.title,
+                                                stance=json.stance, note=json.note))
+    return source_out(get_session(), source), 201
+
+
+@bp.get("/sources/<int(min=1, max=2147483647):source_id>")
+@spec.validate(resp=Response(HTTP_200=SourceOut, **READ_ERRORS), tags=["sources"])
+def get_source(source_id: int):
+    """A source with the state of its newest capture."""
+    session = get_session()
+    return source_out(session, review.get_source(session, source_id=source_id))
+
+
+@bp.get(f"/claims/{ID}/history")
+@spec.validate(resp=Response(HTTP_200=EventList, **READ_ERRORS), tags=["claims"])
+def claim_history(claim_id: int):
+    """Who changed what and when, newest first."""
+    claim = load(claim_id)
+    return EventList([event_out(e, u) for e, u in history.for_claim(get_session(), claim_id=claim.id)])
+
+
+@bp.get(f"/claims/{ID}/comments")
+@spec.validate(resp=Response(HTTP_200=CommentList, **READ_ERRORS), tags=["comments"])
+def list_comments(claim_id: int):
+    """The claim's discussion, newest first (rejections and correction notes included)."""
+    claim = load(claim_id)
+    return CommentList([comment_out(c, u) for c, u in review.comments(get_session(), claim_id=claim.id)])
+
+
+@bp.post(f"/claims/{ID}/comments")
+@spec.validate(resp=Response(HTTP_201=CommentOut, **WRITE_ERRORS), tags=["comments"])
+def add_comment(claim_id: int, json: CommentIn):
+    """Add a comment to the claim's discussion."""
+    claim = load(claim_id)
+    comment = write(lambda s: review.add_comment(s, claim=claim, body=json.body, actor=actor()))
+    return comment_out(comment, actor()), 201

@@ -1,0 +1,90 @@
+"""Rows to response bodies, with the related rows a page needs fetched in a bounded number of queries."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Iterable
+
+from sqlalchemy import func, select
+from sqlmodel import Session
+
+from factcheck.api.schemas import (ArticleOut, CaptureOut, ClaimOut, CommentOut, EventOut, SourceOut, VerdictOut)
+from factcheck.models import Article, Capture, Claim, Comment, Event, Source, User, Verdict
+from factcheck.services import sources as source_service
+
+
+def utc(value: datetime | None) -> datetime | None:
+    """Timestamps are stored as UTC; a driver that hands them back naive still means UTC."""
+    if value is None:
+        return None
+    return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
+
+
+def latest_verdicts(session: Session, claim_ids: Iterable[int]) -> dict[int, VerdictOut]:
+    """The newest verdict of each claim, with its proposer's username, in one query."""
+    ids = sorted(set(claim_ids))
+    if not ids:
+        return {}
+    newest = select(func.max(Verdict.id)).where(Verdict.claim_id.in_(ids)).group_by(Verdict.claim_id)
+    rows = session.execute(select(Verdict, User.username).outerjoin(User, User.id == Verdict.proposed_by_id)
+                           .where(Verdict.id.in_(newest))).all()
+    return {v.claim_id: VerdictOut(rating=v.rating, rationale=v.rationale, claim_reviewed=v.claim_reviewed,
+                                   proposed_by=name) for v, name in rows}
+
+
+def usernames(session: Session, user_ids: Iterable[int | None]) -> dict[int, str]:
+    ids = sorted({i for i in user_ids if i is not None})
+    if not ids:
+        return {}
+    return {uid: name for uid, name in session.execute(select(User.id, User.username).where(User.id.in_(ids))).all()}
+
+
+def claim_out(claim: Claim, *, assignee: str | None, verdict: VerdictOut | None) -> ClaimOut:
+    return ClaimOut(id=claim.id, article_id=claim.article_id, text=claim.text, original_text=claim.original_text,
+                    start=claim.start, end=claim.end, score=claim.score, checkworthy=claim.checkworthy,
+                    reasons=[str(r) for r in claim.reasons or []], status=claim.status, assignee=assignee,
+                    due=utc(claim.due_at), version=claim.version, verdict=verdict)
+
+
+def claims_out(session: Session, claims: list[Claim], *, assignees: dict[int, str] | None = None) -> list[ClaimOut]:
+    """Several claims: one query for the assignees' names (unless given), one for the verdicts."""
+    if assignees is None:
+        assignees = usernames(session, (c.assignee_id for c in claims))
+    verdicts = latest_verdicts(session, (c.id for c in claims))
+    return [claim_out(c, assignee=assignees.get(c.assignee_id) if c.assignee_id else None,
+                      verdict=verdicts.get(c.id)) for c in claims]
+
+
+def one_claim(session: Session, claim: Claim) -> ClaimOut:
+    return claims_out(session, [claim])[0]
+
+
+def article_out(session: Session, article: Article, claims: list[Claim]) -> ArticleOut:
+    return ArticleOut(id=article.id, title=article.title, url=article.url, byline=article.byline,
+                      published_at=article.published_on, created_at=utc(article.created_at),
+                      claims=claims_out(session, claims))
+
+
+def capture_out(capture: Capture | None) -> CaptureOut | None:
+    if capture is None:
+        return None
+    return CaptureOut(state=capture.state, reason=capture.reason, attempts=capture.attempts,
+                      final_url=capture.final_url, http_status=capture.http_status,
+                      content_type=capture.content_type, sha256=capture.sha256, size=capture.size,
+                      title=capture.title, captured_at=utc(capture.captured_at))
+
+
+def source_out(session: Session, source: Source) -> SourceOut:
+    capture = source_service.latest_captures(session, source_ids=[source.id]).get(source.id)
+    return SourceOut(id=source.id, claim_id=source.claim_id, url=source.url, title=source.title,
+                     stance=source.stance, note=source.note, version=source.version,
+                     created_at=utc(source.created_at), capture=capture_out(capture))
+
+
+def event_out(event: Event, user: User | None) -> EventOut:
+    return EventOut(id=event.id, kind=event.kind, field=event.field, old=event.old, new=event.new,
+                    actor=user.username if user else None, at=utc(event.created_at), detail=event.detail or {})
+
+
+def comment_out(comment: Comment, author: User | None) -> CommentOut:
+    return CommentOut(id=comment.id, claim_id=comment.claim_id, kind=comment.kind, body=comment.body,
+                      author=author.username if author else None, created_at=utc(comment.created_at))

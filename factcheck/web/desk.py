@@ -1,0 +1,117 @@
+"""The desk's lists: the queue (filters in the URL, keyset pages, bulk actions), my work,
+the workload per checker, and the dashboard."""
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlmodel import select
+
+from factcheck import workflow
+from factcheck.db import get_session
+from factcheck.errors import ValidationError
+from factcheck.models import Article, User
+from factcheck.services import bulk, dashboard, queue
+from factcheck.services import settings as newsroom
+from factcheck.web import charts
+from factcheck.web.claim_page import checkers
+from factcheck.web.review import end_of_day
+
+bp = Blueprint("desk", __name__)
+PAGE_SIZE = 50
+STATUS_LABELS = [(s, s.replace("_", " ")) for s in queue.STATUSES]
+
+
+def _filter_or_default():
+    try:
+        return queue.QueueFilter.from_params(request.args), None
+    except ValidationError as exc:
+        return queue.QueueFilter(), exc
+
+
+@bp.get("/queue")
+def queue_page():
+    session = get_session()
+    flt, problem = _filter_or_default()
+    if problem:
+        flash(f"{problem.message} Showing the default view instead.", "warning")
+    cursor = request.args.get("cursor") or None
+    try:
+        page = queue.list_claims(session, filter=flt, actor=current_user, limit=PAGE_SIZE, cursor=cursor)
+    except ValidationError as exc:
+        flash(exc.message, "warning")
+        page = queue.list_claims(session, filter=flt, actor=current_user, limit=PAGE_SIZE)
+        cursor = None
+    total = queue.count_claims(session, filter=flt, actor=current_user)
+    params = flt.to_params()
+    articles = session.exec(select(Article.id, Article.title).order_by(Article.id.desc()).limit(200)).all()
+    return render_template(
+        "desk/queue.html", page=page, flt=flt, params=params, total=total, cursor=cursor,
+        statuses=STATUS_LABELS, sorts=queue.SORTS, due_choices=queue.DUE_CHOICES, articles=articles,
+        people=checkers(session), can_bulk=workflow.can(current_user.role, "assign"),
+        this_url=url_for("desk.queue_page", **params, **({"cursor": cursor} if cursor else {})),
+    )
+
+
+@bp.post("/queue/bulk")
+def bulk_action():
+    session = get_session()
+    back = request.form.get("back") or url_for("desk.queue_page")
+    if not back.startswith("/queue"):
+        back = url_for("desk.queue_page")
+    workflow.require(current_user.role, "assign")
+    try:
+        selected = bulk.parse_selection(request.form.getlist("selected"))
+        action = request.form.get("action", "")
+        assignee = None
+        if action == "assign":
+            assignee = session.get(User, int(request.form.get("assignee") or 0))
+        due_raw = request.form.get("due") or ""
+        due = end_of_day(date.fromisoformat(due_raw)) if due_raw else None
+        if action == "due" and due is None and request.form.get("clear_due") != "1":
+            raise ValidationError("Choose a due date (or tick 'clear').")
+        result = bulk.apply_bulk(session, action=action, selected=selected, actor=current_user, assignee=assignee,
+                                 due=due, to=request.form.get("to", ""), reason=request.form.get("reason", ""))
+    except ValueError:  # a due date or assignee id that does not parse
+        session.rollback()
+        flash("That due date or checker is not valid; pick them from the form.", "danger")
+        return redirect(back)
+    except ValidationError as exc:
+        session.rollback()
+        flash(exc.message, "danger")
+        return redirect(back)
+    session.commit()
+    if result.done:
+        flash(f"Done for {len(result.done)} claim{'s' if len(result.done) != 1 else ''}: "
+              + ", ".join(f"#{i}" for i in result.done) + ".", "success")
+    if result.refused:
+        flash("Not changed: " + "; ".join(f"#{i}: {why}" for i, why in result.refused), "warning")
+    return redirect(back)
+
+
+@bp.get("/my-work")
+def my_work():
+    work = queue.my_work(get_session(), actor=current_user)
+    return render_template("desk/my_work.html", work=work)
+
+
+@bp.get("/workload")
+def workload():
+    workflow.require(current_user.role, "assign")
+    return render_template("desk/workload.html", rows=queue.workload(get_session()))
+
+
+@bp.get("/dashboard")
+def dashboard_page():
+    session = get_session()
+    stats = dashboard.desk_stats(session, rating_scale=newsroom.rating_labels(session))
+    label = {s: s.replace("_", " ") for s in queue.STATUSES}
+    return render_template("dashboard/index.html", stats=stats, charts={
+        "status": charts.bar_chart([(label[s], n) for s, n in stats.by_status], title="Claims by status"),
+        "rating": charts.bar_chart(stats.by_rating, title="Published verdicts by rating", color="#198754"),
+        "per_day": charts.column_chart(stats.published_per_day, title="Claims published per day, last 30 days"),
+        "workload": charts.stacked_bars([(who, [open_, review]) for who, open_, review, _ in stats.workload],
+                                        series=["in progress", "in review"], title="Workload per checker",
+                                        colors=["#0d6efd", "#6f42c1"]),
+    })
