@@ -275,11 +275,16 @@ def list_claims(session: Session, *, filter: QueueFilter, actor: User, limit: in
     return QueuePage(items=items, next_cursor=encode_cursor(filter.sort, items[-1].claim) if more else None)
 
 
-def count_claims(session: Session, *, filter: QueueFilter, actor: User, now: datetime | None = None) -> int:
+def count_claims(session: Session, *, filter: QueueFilter, actor: User, now: datetime | None = None,
+                 cap: int | None = None) -> int:
+    """How many claims match; with `cap`, counting stops there (a page header needs "1,000+", not a full scan)."""
     assignee = aliased(User)
-    stmt = (select(func.count(Claim.id)).select_from(Claim)
-            .outerjoin(assignee, assignee.id == Claim.assignee_id)
-            .where(*_conditions(filter, actor, now or utcnow(), assignee)))
+    matching = (select(Claim.id).select_from(Claim)
+                .outerjoin(assignee, assignee.id == Claim.assignee_id)
+                .where(*_conditions(filter, actor, now or utcnow(), assignee)))
+    if cap is not None:
+        matching = matching.limit(cap + 1)
+    stmt = select(func.count()).select_from(matching.subquery())
     return int(session.execute(stmt).scalar_one())
 
 

@@ -8,8 +8,8 @@ from factcheck import workflow
 from factcheck.db import get_session
 from factcheck.errors import ValidationError
 from factcheck.services import settings as newsroom
-from factcheck.services import users
-from factcheck.web.forms import SettingsForm, UserActiveForm, UserCreateForm, UserRoleForm
+from factcheck.services import tokens, users
+from factcheck.web.forms import SettingsForm, TokenForm, UserActiveForm, UserCreateForm, UserRoleForm
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -88,6 +88,45 @@ def user_active(user_id: int):
         _apply(session, lambda: users.set_active(session, user=user, active=active, actor=current_user),
                f"{user.username} is {'active again' if active else 'deactivated and can no longer sign in'}.")
     return redirect(url_for("admin.user_list"))
+
+
+def _tokens_page(form: TokenForm | None = None, status: int = 200):
+    session = get_session()
+    form = form or TokenForm(formdata=None)
+    form.user.choices = [(str(u.id), f"{u.username} ({u.role})") for u in users.list_users(session) if u.active]
+    return render_template("admin/tokens.html", form=form, rows=tokens.list_tokens(session)), status
+
+
+@bp.get("/tokens")
+def token_list():
+    return _tokens_page()
+
+
+@bp.post("/tokens")
+def token_create():
+    form = TokenForm()
+    session = get_session()
+    if not form.validate_on_submit():
+        return _tokens_page(form, 422)
+    try:
+        user = users.get_user(session, user_id=int(form.user.data or 0))
+        token, raw = tokens.create_token(session, user=user, name=form.name.data or "")
+    except (ValueError, ValidationError) as exc:
+        session.rollback()
+        form.user.errors.append(getattr(exc, "message", "Choose a user."))
+        return _tokens_page(form, 422)
+    session.commit()
+    flash(f"Token #{token.id} for {user.username}, shown only this once: {raw}", "success")
+    return redirect(url_for("admin.token_list"))
+
+
+@bp.post("/tokens/<int:token_id>/revoke")
+def token_revoke(token_id: int):
+    session = get_session()
+    token = tokens.revoke(session, token_id=token_id)
+    session.commit()
+    flash(f"Token #{token.id} is revoked; requests using it now get 401.", "success")
+    return redirect(url_for("admin.token_list"))
 
 
 @bp.route("/settings", methods=["GET", "POST"])

@@ -159,3 +159,10 @@ class CommentForm(FlaskForm):
     body = TextAreaField("Comment", validators=[DataRequired(message="The comment is empty."), Length(max=20_000)],
                          render_kw={"rows": 3}, description="Markdown: **bold**, _italic_, [link](https://…).")
     submit = SubmitField("Add comment")
+
+
+class TokenForm(FlaskForm):
+    user = SelectField("For user", choices=[], validate_choice=False)
+    name = StringField("What it is for", validators=[Optional(), Length(max=120)],
+                       description="e.g. 'CMS import' — helps you decide later whether to revoke it.")
+    submit = SubmitField("Create token")

@@ -60,3 +60,29 @@ def test_admin_cannot_demote_themselves_and_is_told_why(as_user, people):
     ada = as_user("ada")
     resp = ada.post(f"/admin/users/{people['ada'].id}/role", {"role": "checker"}, follow_redirects=True)
     assert "cannot remove your own admin role" in resp.get_data(as_text=True)
+
+
+def test_admin_creates_and_revokes_an_api_token(as_user, app, people):
+    ada = as_user("ada")
+    assert ada.post("/admin/tokens", {"user": str(people["carl"].id), "name": "CMS import"}).status_code == 302
+    html = ada.get("/admin/tokens").get_data(as_text=True)
+    raw = re.search(r"shown only this once: (\S+?)<", html).group(1)
+    api = app.test_client()
+    assert api.get("/api/v1/claims", headers={"Authorization": f"Bearer {raw}"}).status_code == 200
+    token_id = re.search(r"/admin/tokens/(\d+)/revoke", html).group(1)
+    assert ada.post(f"/admin/tokens/{token_id}/revoke").status_code == 302
+    assert api.get("/api/v1/claims", headers={"Authorization": f"Bearer {raw}"}).status_code == 401
+    assert as_user("eve").get("/admin/tokens").status_code == 403
+
+
+def test_cli_token_is_the_last_word(app, people, database_url, monkeypatch, tmp_path):
+    from click.testing import CliRunner
+
+    from factcheck.cli import main
+    monkeypatch.setenv("FACTCHECK_DEV", "1")
+    monkeypatch.setenv("FACTCHECK_DATABASE_URL", database_url)
+    out = CliRunner().invoke(main, ["tokens", "create", "eve", "--name", "script"])
+    assert out.exit_code == 0, out.output
+    raw = out.output.strip().splitlines()[-1].split()[-1]
+    resp = app.test_client().get("/api/v1/claims", headers={"Authorization": f"Bearer {raw}"})
+    assert resp.status_code == 200

@@ -102,3 +102,29 @@ def test_workload_and_dashboard(as_user, session, people, desk):
 
 def test_root_goes_to_the_queue(as_user):
     assert as_user("eve").get("/").headers["Location"].endswith("/queue")
+
+
+def test_queue_page_query_count_does_not_grow_with_rows(as_user, session, people, app):
+    from sqlalchemy import event
+
+    eve = as_user("eve")
+    engine = app.extensions["factcheck.engine"]
+
+    def statements_for_queue():
+        seen = []
+        listener = lambda *a, **k: seen.append(1)  # noqa: E731
+        event.listen(engine, "before_cursor_execute", listener)
+        try:
+            assert eve.get("/queue?status=all").status_code == 200
+        finally:
+            event.remove(engine, "before_cursor_execute", listener)
+        return len(seen)
+
+    article(session, by=people["eve"], threshold=0.0001)
+    few = statements_for_queue()
+    for i in range(8):
+        a = article(session, by=people["eve"], threshold=0.0001, title=f"More {i}")
+        for c in claims_of(session, a)[:2]:
+            review.assign(session, claim=c, assignee=people["carl"], actor=people["eve"], expected_version=c.version)
+    session.commit()
+    assert statements_for_queue() == few
