@@ -21,7 +21,7 @@ def templates_dir() -> Path:
 
 
 def create_app(settings: Settings | None = None, *, engine: Engine | None = None) -> Flask:
-    from factcheck import db, web
+    from factcheck import db, jobs, web
 
     settings = settings or Settings.from_env()
     app = Flask(__name__, template_folder=str(templates_dir()), instance_path=str(settings.instance_dir.resolve()),
@@ -42,5 +42,6 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     )
     app.extensions["factcheck.settings"] = settings
     db.init_app(app, engine or db.make_engine(settings.database_url))
+    jobs.init_app(app)
     web.init_app(app)
     return app

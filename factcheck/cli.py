@@ -236,7 +236,16 @@ def serve(host: str, port: int, threads: int) -> None:
     app = create_app(settings)
     mode = "embedded (no Redis)" if settings.embedded else f"distributed (Redis at {settings.redis_url})"
     click.echo(f"factcheck serving on http://{host}:{port} in {mode} mode; Ctrl+C stops it.")
-    waitress_serve(app, host=host, port=port, threads=threads, ident="factcheck")
+    runner = app.extensions["factcheck.jobs"]
+    if settings.embedded:
+        runner.start_periodic()  # the sweeper and re-checks run here when there is no Celery beat
+        for name in ("factcheck.sweep_captures",):
+            runner.enqueue(name)  # pick up captures left queued when the app last stopped
+    try:
+        waitress_serve(app, host=host, port=port, threads=threads, ident="factcheck")
+    finally:
+        if settings.embedded:
+            runner.shutdown()
 
 
 if __name__ == "__main__":  # pragma: no cover

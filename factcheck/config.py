@@ -6,7 +6,9 @@ app with a message that names the variable.
 from __future__ import annotations
 
 import os
+import shutil
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
 DEV_SECRET_KEY = "dev-only-not-secret"
@@ -51,6 +53,13 @@ class Settings:
     max_body_chars: int
     dev_mode: bool
     secure_cookies: bool
+    fetch_policy: object                  # factcheck.archive.fetcher.FetchPolicy
+    chromium: str | None                  # Chromium for screenshots of captures; None = no screenshots
+    capture_stuck_after: timedelta        # a job `fetching` this long lost its worker
+    capture_queued_after: timedelta       # a job `queued` this long lost its message
+    recheck_after: timedelta              # re-fetch archived sources this often
+    sweep_every: float                    # seconds between sweeps in embedded mode
+    run_jobs: bool                        # False: this process only records jobs (another process runs them)
 
     @property
     def embedded(self) -> bool:
@@ -79,7 +88,29 @@ class Settings:
             db_url = "postgresql+psycopg://" + db_url[len("postgresql://"):]
         if not (db_url.startswith("sqlite") or db_url.startswith("postgresql")):
             raise ConfigError(f"FACTCHECK_DATABASE_URL must be a sqlite:/// or postgresql:// URL, got {db_url!r}.")
+        from factcheck.archive.fetcher import FetchPolicy
+
+        try:
+            policy = FetchPolicy.from_env(env)
+        except ValueError as exc:
+            raise ConfigError(str(exc)) from None
+        screenshots = env.get("FACTCHECK_SCREENSHOTS", "auto").lower()
+        if screenshots not in {"auto", "on", "off"}:
+            raise ConfigError(f"FACTCHECK_SCREENSHOTS must be auto, on or off, got {screenshots!r}.")
+        chromium = None
+        if screenshots != "off":
+            chromium = env.get("FACTCHECK_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+            if screenshots == "on" and not (chromium and Path(chromium).exists()):
+                raise ConfigError("FACTCHECK_SCREENSHOTS=on but no Chromium was found; install chromium or set "
+                                  "FACTCHECK_CHROMIUM to its path.")
         return cls(
+            fetch_policy=policy,
+            chromium=chromium,
+            capture_stuck_after=timedelta(seconds=_int(env, "FACTCHECK_CAPTURE_STUCK_AFTER", 300)),
+            capture_queued_after=timedelta(seconds=_int(env, "FACTCHECK_CAPTURE_QUEUED_AFTER", 60)),
+            recheck_after=timedelta(hours=_int(env, "FACTCHECK_RECHECK_AFTER_HOURS", 24 * 7)),
+            sweep_every=float(_int(env, "FACTCHECK_SWEEP_EVERY", 15)),
+            run_jobs=_bool(env, "FACTCHECK_RUN_JOBS", True),
             instance_dir=instance,
             database_url=db_url,
             redis_url=env.get("FACTCHECK_REDIS_URL") or None,

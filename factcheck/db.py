@@ -72,5 +72,6 @@ def get_engine() -> Engine:
 def get_session() -> Session:
     """The request's session; views commit explicitly after calling a service."""
     if "db_session" not in g:
-        g.db_session = Session(get_engine(), expire_on_commit=False)
+        g.db_session = Session(get_engine(), expire_on_commit=False,
+                               info={"jobs": current_app.extensions.get("factcheck.jobs")})
     return g.db_session

@@ -93,8 +93,10 @@ def session(engine):
 
 @pytest.fixture
 def settings(tmp_path, database_url):
-    return Settings.from_env({"FACTCHECK_DEV": "1", "FACTCHECK_DATABASE_URL": database_url},
-                             instance_dir=tmp_path / "instance")
+    # This app records capture jobs but does not run them: the archiving tests run them against a
+    # loopback server, so no test ever resolves or fetches a name outside this machine.
+    return Settings.from_env({"FACTCHECK_DEV": "1", "FACTCHECK_DATABASE_URL": database_url,
+                              "FACTCHECK_RUN_JOBS": "0"}, instance_dir=tmp_path / "instance")
 
 
 @pytest.fixture

@@ -1,8 +1,11 @@
 from __future__ import annotations
 
+from datetime import timedelta
+
 from celery import Celery, Task
 from flask import Flask
 
+from factcheck import jobs
 from factcheck.config import ConfigError
 
 
@@ -22,12 +25,24 @@ def make_celery(flask_app: Flask) -> Celery:
         broker_url=settings.redis_url,
         result_backend=None,
         task_ignore_result=True,
-        task_acks_late=True,               # a killed worker's job is redelivered, not lost
+        task_acks_late=True,               # a killed worker's message is redelivered, not lost
         task_reject_on_worker_lost=True,
         worker_prefetch_multiplier=1,
         broker_connection_retry_on_startup=True,
+        broker_transport_options={"visibility_timeout": int(settings.capture_stuck_after.total_seconds()) + 60},
         timezone="UTC",
+        beat_schedule={
+            "sweep-captures": {"task": jobs.SWEEP, "schedule": timedelta(seconds=settings.sweep_every)},
+            "recheck-sources": {"task": jobs.RECHECK, "schedule": timedelta(hours=1)},
+        },
     )
+
+    def enqueue(name: str, *args) -> None:
+        celery.send_task(name, args=list(args))
+
+    # Thin tasks under explicit, stable names: load by id, call the factcheck job function.
+    for name, fn in jobs.make_tasks(flask_app.extensions["factcheck.engine"], settings, enqueue).items():
+        celery.task(name=name, bind=False)(fn)
     celery.set_default()
     flask_app.extensions["celery"] = celery
     return celery

@@ -38,6 +38,9 @@ class Source(SQLModel, table=True):
     note: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     position: int = 0
     version: int = 1
+    # what the latest re-check found: "" (not re-checked yet), "ok", "gone", "changed"
+    health: str = Field(default="", max_length=16)
+    health_reason: str = Field(default="", max_length=1000)
     removed_at: datetime | None = None  # removed sources stay for the history and the evidence trail
     created_by_id: int | None = Field(default=None, foreign_key="users.id")
     created_at: datetime = Field(default_factory=utcnow)
@@ -51,6 +54,7 @@ class Capture(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     source_id: int = Field(foreign_key="sources.id", index=True)
+    purpose: str = Field(default="cite", max_length=16)  # "cite" when the source is added, "recheck" later
     state: str = Field(default=CaptureState.queued.value, max_length=16, index=True)
     reason: str = Field(default="", max_length=1000)
     attempts: int = 0

@@ -7,7 +7,7 @@ from __future__ import annotations
 from sqlalchemy import update
 from sqlmodel import Session, select
 
-from factcheck import workflow
+from factcheck import jobs, workflow
 from factcheck.errors import Conflict, ValidationError
 from factcheck.models import Capture, Claim, Source, Stance, User, utcnow
 from factcheck.services import history
@@ -58,7 +58,10 @@ def add_source(session: Session, *, claim: Claim, url: str, actor: User, title: 
                     created_by_id=actor.id)
     session.add(source)
     session.flush()
-    session.add(Capture(source_id=source.id))
+    capture = Capture(source_id=source.id)
+    session.add(capture)
+    session.flush()
+    jobs.enqueue_after_commit(session, jobs.ARCHIVE_SOURCE, capture.id)
     history.record(session, actor=actor, kind="source_added", claim=claim, field="source", new=url,
                    detail={"source_id": source.id, "stance": stance})
     return source
@@ -83,8 +86,11 @@ def update_source(session: Session, *, source: Source, claim: Claim, actor: User
     for name, (_, new) in changes.items():
         setattr(source, name, new)
     session.add(source)
-    if "url" in changes:
-        session.add(Capture(source_id=source.id))  # a new address is a new piece of evidence
+    if "url" in changes:  # a new address is a new piece of evidence
+        capture = Capture(source_id=source.id)
+        session.add(capture)
+        session.flush()
+        jobs.enqueue_after_commit(session, jobs.ARCHIVE_SOURCE, capture.id)
     for name, (old, new) in changes.items():
         history.record(session, actor=actor, kind="source_edited", claim=claim, field=f"source {name}",
                        old=old, new=new, detail={"source_id": source.id})

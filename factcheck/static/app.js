@@ -23,4 +23,41 @@
       }
     });
   });
+  // Capture states update while the archiver works, without a reload: poll, then refresh the
+  // sources section once a capture settles (so thumbnails, hashes and links appear).
+  var section = document.querySelector("[data-poll-url]");
+  if (section) {
+    var url = section.getAttribute("data-poll-url");
+    var tries = 0;
+    var poll = function () {
+      fetch(url, { credentials: "same-origin", headers: { "Accept": "application/json" } })
+        .then(function (r) { return r.ok ? r.json() : null; })
+        .then(function (data) {
+          if (!data) { return; }
+          var settled = false;
+          data.sources.forEach(function (item) {
+            var badge = section.querySelector('[data-capture-for="' + item.source_id + '"]');
+            if (!badge || !item.capture) { return; }
+            var before = badge.className.match(/capture-(\w+)/);
+            if (before && before[1] !== item.capture.state) {
+              badge.className = badge.className.replace(/capture-\w+/, "capture-" + item.capture.state);
+              badge.textContent = item.label;
+              if (item.capture.state === "archived" || item.capture.state === "failed") { settled = true; }
+            }
+          });
+          if (settled) {
+            fetch(window.location.href, { credentials: "same-origin" })
+              .then(function (r) { return r.text(); })
+              .then(function (html) {
+                var doc = new DOMParser().parseFromString(html, "text/html");
+                var fresh = doc.getElementById("sources");
+                if (fresh) { section.innerHTML = fresh.innerHTML; }
+              });
+          }
+          tries += 1;
+          if (data.pending && tries < 600) { window.setTimeout(poll, tries < 30 ? 1000 : 5000); }
+        });
+    };
+    window.setTimeout(poll, 500);
+  }
 })();

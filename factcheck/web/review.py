@@ -111,7 +111,11 @@ def add_source(claim_id: int):
         note=form.note.data or "", actor=current_user))
     if failed:
         return failed
-    flash("Source added; it will be archived in the background.", "success")
+    if get_session().info.pop("jobs_delayed", False):
+        flash("Source added. The archiver cannot be reached right now, so its capture is delayed; it will "
+              "start automatically when the archiver is back. Nothing was lost.", "warning")
+    else:
+        flash("Source added; it is being archived in the background.", "success")
     return _back(claim.id, "sources")
 
 

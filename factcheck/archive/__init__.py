@@ -1,0 +1,1 @@
+"""Archiving cited URLs: the safe fetcher and its address checks (no Flask)."""

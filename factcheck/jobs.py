@@ -1,0 +1,149 @@
+"""Background jobs by task name. The database row is the truth; a job message is only a doorbell.
+
+Services ask for a job with `enqueue_after_commit(session, name, *args)`: nothing is sent unless
+the transaction commits. The runner behind a session is chosen by the app factory: in embedded
+mode a small thread pool in the web process runs the named function; in distributed mode the
+name is sent to Celery through Redis. If the doorbell cannot ring (Redis down), the row stays
+`queued`, the session is told, and the periodic sweeper rings again later.
+"""
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+
+from sqlalchemy import event
+from sqlmodel import Session
+
+log = logging.getLogger(__name__)
+
+ARCHIVE_SOURCE = "factcheck.archive_source"
+SWEEP = "factcheck.sweep_captures"
+RECHECK = "factcheck.recheck_sources"
+
+
+class Runner:
+    def enqueue(self, name: str, *args) -> None:  # pragma: no cover - interface
+        raise NotImplementedError
+
+
+class EmbeddedRunner(Runner):
+    """Runs jobs on a few threads inside this process, and the periodic ones on a timer."""
+
+    def __init__(self, tasks: dict[str, Callable], *, workers: int = 2, periodic: dict[str, float] | None = None):
+        self.tasks = tasks
+        self.pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="factcheck-job")
+        self._stop = threading.Event()
+        self._periodic = periodic or {}
+        self._timers: list[threading.Thread] = []
+
+    def enqueue(self, name: str, *args) -> None:
+        fn = self.tasks[name]
+        self.pool.submit(self._run, name, fn, args)
+
+    @staticmethod
+    def _run(name: str, fn: Callable, args: tuple) -> None:
+        try:
+            fn(*args)
+        except Exception:  # a job must never kill its worker thread; the row records the failure
+            log.exception("background job %s%r failed", name, args)
+
+    def start_periodic(self) -> None:
+        for name, every in self._periodic.items():
+            t = threading.Thread(target=self._tick, args=(name, every), daemon=True, name=f"factcheck-{name}")
+            t.start()
+            self._timers.append(t)
+
+    def _tick(self, name: str, every: float) -> None:
+        while not self._stop.wait(every):
+            self._run(name, self.tasks[name], ())
+
+    def shutdown(self) -> None:
+        self._stop.set()
+        self.pool.shutdown(wait=True, cancel_futures=False)
+
+
+class CeleryRunner(Runner):
+    """Sends task names to Celery workers through Redis; the web process never imports workers/."""
+
+    def __init__(self, broker_url: str):
+        from celery import Celery
+
+        self.client = Celery("factcheck-client", broker=broker_url)
+        self.client.conf.update(broker_connection_timeout=2, broker_connection_retry=False,
+                                broker_connection_max_retries=0, task_publish_retry=False)
+
+    def enqueue(self, name: str, *args) -> None:
+        self.client.send_task(name, args=list(args), retry=False)
+
+
+def enqueue_after_commit(session: Session, name: str, *args) -> None:
+    """Ring the doorbell once the transaction commits (never if it rolls back)."""
+    if session.info.get("jobs") is None:
+        return  # no runner (e.g. a one-off script): the sweeper picks the queued row up
+    pending = session.info.setdefault("pending_jobs", [])
+    pending.append((name, args))
+    if not session.info.get("jobs_hooked"):
+        event.listen(session, "after_commit", _ring)
+        event.listen(session, "after_soft_rollback", _forget)
+        session.info["jobs_hooked"] = True
+
+
+def _ring(session: Session) -> None:
+    runner: Runner = session.info["jobs"]
+    pending, session.info["pending_jobs"] = session.info.get("pending_jobs", []), []
+    for name, args in pending:
+        try:
+            runner.enqueue(name, *args)
+        except Exception as exc:  # broker down: the row stays queued and the sweeper rings again
+            log.warning("could not enqueue %s%r: %s", name, args, exc)
+            session.info["jobs_delayed"] = True
+
+
+def _forget(session: Session, previous_transaction) -> None:
+    session.info["pending_jobs"] = []
+
+
+def make_tasks(engine, settings, enqueue: Callable[..., None]) -> dict[str, Callable]:
+    """The job functions by name, for the embedded runner and for the Celery tasks alike."""
+    from factcheck.services import capture
+
+    config = capture.CaptureConfig(policy=settings.fetch_policy, archive_dir=settings.archive_dir,
+                                   chromium=settings.chromium, stuck_after=settings.capture_stuck_after)
+
+    def archive_source(capture_id: int) -> str | None:
+        with Session(engine, expire_on_commit=False) as session:
+            return capture.run_capture(session, capture_id=int(capture_id), config=config)
+
+    def sweep_captures() -> int:
+        with Session(engine) as session:
+            ids = capture.due_for_doorbell(session, stuck_after=settings.capture_stuck_after,
+                                           queued_after=settings.capture_queued_after)
+        for capture_id in ids:
+            enqueue(ARCHIVE_SOURCE, capture_id)
+        return len(ids)
+
+    def recheck_sources() -> int:
+        with Session(engine) as session:
+            ids = capture.schedule_rechecks(session, older_than=settings.recheck_after)
+        for capture_id in ids:
+            enqueue(ARCHIVE_SOURCE, capture_id)
+        return len(ids)
+
+    return {ARCHIVE_SOURCE: archive_source, SWEEP: sweep_captures, RECHECK: recheck_sources}
+
+
+def init_app(app) -> Runner | None:
+    """Embedded mode: a thread pool here. Distributed mode: a Celery client sending task names."""
+    settings = app.extensions["factcheck.settings"]
+    engine = app.extensions["factcheck.engine"]
+    if not settings.run_jobs:
+        runner = None  # jobs stay queued in the database for another process (or a later start) to run
+    elif settings.embedded:
+        runner = EmbeddedRunner({}, periodic={SWEEP: settings.sweep_every, RECHECK: 3600.0})
+        runner.tasks.update(make_tasks(engine, settings, runner.enqueue))
+    else:
+        runner = CeleryRunner(settings.redis_url)
+    app.extensions["factcheck.jobs"] = runner
+    return runner

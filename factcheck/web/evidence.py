@@ -1,0 +1,86 @@
+"""Archived evidence: capture states for live updates, and the archived files themselves.
+
+Archived content is never served as live HTML from the app's origin: text is text/plain, the
+WARC is a download, the screenshot a PNG, each with a sandboxing CSP and nosniff.
+"""
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, jsonify, send_file, url_for
+
+from factcheck.db import get_session
+from factcheck.models import Capture
+from factcheck.services import review, sources
+from factcheck.services.claims import get_claim
+
+bp = Blueprint("evidence", __name__)
+
+STATE_LABELS = {"queued": "queued", "fetching": "fetching…", "archived": "archived", "retrying": "retrying",
+                "failed": "failed"}
+
+
+def capture_urls(cap: Capture | None) -> dict:
+    if cap is None:
+        return {"warc_url": None, "text_url": None, "screenshot_url": None}
+    return {
+        "warc_url": url_for("evidence.warc", capture_id=cap.id) if cap.warc_path else None,
+        "text_url": url_for("evidence.text", capture_id=cap.id) if cap.text_path else None,
+        "screenshot_url": url_for("evidence.screenshot", capture_id=cap.id) if cap.screenshot_path else None,
+    }
+
+
+def capture_json(cap: Capture | None) -> dict | None:
+    if cap is None:
+        return None
+    return {
+        "state": cap.state, "reason": cap.reason or None, "attempts": cap.attempts, "final_url": cap.final_url,
+        "http_status": cap.http_status, "content_type": cap.content_type, "sha256": cap.sha256, "size": cap.size,
+        "title": cap.title, "captured_at": cap.captured_at.isoformat() if cap.captured_at else None,
+        "next_try_at": cap.next_try_at.isoformat() if cap.next_try_at else None, **capture_urls(cap),
+    }
+
+
+@bp.get("/claims/<int:claim_id>/captures.json")
+def claim_captures(claim_id: int):
+    session = get_session()
+    claim = get_claim(session, claim_id=claim_id)
+    active = review.active_sources(session, claim_id=claim.id)
+    latest = sources.latest_captures(session, source_ids=[s.id for s in active])
+    items = [{"source_id": s.id, "health": s.health, "health_reason": s.health_reason,
+              "label": STATE_LABELS.get(latest[s.id].state, latest[s.id].state) if s.id in latest else "no capture",
+              "capture": capture_json(latest.get(s.id))} for s in active]
+    pending = any(i["capture"] and i["capture"]["state"] in ("queued", "fetching", "retrying") for i in items)
+    return jsonify({"sources": items, "pending": pending})
+
+
+def _file(capture_id: int, attr: str, mimetype: str, *, download: str | None = None):
+    cap = get_session().get(Capture, capture_id)
+    if cap is None or not getattr(cap, attr):
+        abort(404)
+    from factcheck.archive.storage import ArchiveStore
+
+    try:
+        path = ArchiveStore(current_app.extensions["factcheck.settings"].archive_dir).path(getattr(cap, attr))
+    except ValueError:
+        abort(404)
+    if not path.is_file():
+        abort(404)
+    resp = send_file(path, mimetype=mimetype, as_attachment=download is not None, download_name=download,
+                     conditional=True, max_age=3600)
+    resp.headers["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    resp.headers["X-Content-Type-Options"] = "nosniff"
+    return resp
+
+
+@bp.get("/captures/<int:capture_id>/text")
+def text(capture_id: int):
+    return _file(capture_id, "text_path", "text/plain; charset=utf-8")
+
+
+@bp.get("/captures/<int:capture_id>/warc")
+def warc(capture_id: int):
+    return _file(capture_id, "warc_path", "application/warc", download=f"capture-{capture_id}.warc.gz")
+
+
+@bp.get("/captures/<int:capture_id>/screenshot")
+def screenshot(capture_id: int):
+    return _file(capture_id, "screenshot_path", "image/png")
