@@ -7,7 +7,8 @@ from typing import Iterable
 from sqlalchemy import func, select
 from sqlmodel import Session
 
-from factcheck.api.schemas import (ArticleOut, CaptureOut, ClaimOut, CommentOut, EventOut, SourceOut, VerdictOut)
+from factcheck.api.schemas import (ArticleOut, CaptureOut, ClaimOut, CommentOut, EventOut, SourceHealth, SourceOut,
+                                   VerdictOut)
 from factcheck.models import Article, Capture, Claim, Comment, Event, Source, User, Verdict
 from factcheck.services import sources as source_service
 
@@ -65,19 +66,22 @@ def article_out(session: Session, article: Article, claims: list[Claim]) -> Arti
 
 
 def capture_out(capture: Capture | None) -> CaptureOut | None:
+    from factcheck.web.evidence import capture_urls
+
     if capture is None:
         return None
     return CaptureOut(state=capture.state, reason=capture.reason, attempts=capture.attempts,
                       final_url=capture.final_url, http_status=capture.http_status,
                       content_type=capture.content_type, sha256=capture.sha256, size=capture.size,
-                      title=capture.title, captured_at=utc(capture.captured_at))
+                      title=capture.title, captured_at=utc(capture.captured_at), **capture_urls(capture, external=True))
 
 
 def source_out(session: Session, source: Source) -> SourceOut:
     capture = source_service.latest_captures(session, source_ids=[source.id]).get(source.id)
     return SourceOut(id=source.id, claim_id=source.claim_id, url=source.url, title=source.title,
                      stance=source.stance, note=source.note, version=source.version,
-                     created_at=utc(source.created_at), capture=capture_out(capture))
+                     created_at=utc(source.created_at), capture=capture_out(capture),
+                     health=SourceHealth(state=source.health, reason=source.health_reason))
 
 
 def event_out(event: Event, user: User | None) -> EventOut:

@@ -154,6 +154,11 @@ class CaptureOut(BaseModel):
     screenshot_url: str | None = None
 
 
+class SourceHealth(BaseModel):
+    state: str          # "" (not re-checked yet), "ok", "gone" or "changed"
+    reason: str
+
+
 class SourceOut(BaseModel):
     id: int
     claim_id: int | None
@@ -164,6 +169,7 @@ class SourceOut(BaseModel):
     version: int
     created_at: datetime
     capture: CaptureOut | None
+    health: SourceHealth
 
 
 class EventOut(BaseModel):

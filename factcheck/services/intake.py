@@ -119,3 +119,30 @@ def create_article(session: Session, *, draft: ArticleDraft, actor: User, thresh
                    detail={"claims": sum(c.checkworthy for c in claims), "candidates": len(claims)})
     session.flush()
     return article
+
+
+def draft_from_url(url: str, *, policy) -> tuple["ArticleDraft", str]:
+    """Fetch an article through the safe fetcher and extract its text and metadata.
+
+    Returns the draft (for the editor to review) and the final URL after redirects."""
+    from factcheck.archive.extract import extract_article
+    from factcheck.archive.fetcher import FetchError, fetch
+
+    url = validate_url(url, field_name="address") or ""
+    if not url:
+        raise ValidationError("Give the article's web address.", fields={"address": "Required."})
+    try:
+        result = fetch(url, policy)
+    except FetchError as exc:
+        raise ValidationError(exc.reason, fields={"address": exc.reason}) from None
+    if result.status >= 400:
+        message = f"The site answered {result.status}; check the address or paste the text instead."
+        raise ValidationError(message, fields={"address": message})
+    title, byline, published, text = extract_article(result.body, content_type=result.content_type,
+                                                     url=result.final_url)
+    if not text:
+        message = "No article text could be found at that address; paste the text instead."
+        raise ValidationError(message, fields={"address": message})
+    paragraphs = [" ".join(p.split()) for p in text.split("\n") if p.strip()]
+    return ArticleDraft(title=title or "", body="\n\n".join(paragraphs), url=result.final_url,
+                        byline=byline or "", published_on=published), result.final_url

@@ -112,3 +112,16 @@ def latest_captures(session: Session, *, source_ids: list[int]) -> dict[int, Cap
         return {}
     rows = session.exec(select(Capture).where(Capture.source_id.in_(source_ids)).order_by(Capture.id)).all()
     return {c.source_id: c for c in rows}
+
+
+def article_capture_progress(session: Session, *, article_id: int) -> dict[str, int]:
+    """How the article's cited evidence stands: the newest capture of each source, counted by state."""
+    from sqlmodel import func
+
+    newest = (select(func.max(Capture.id)).join(Source, Source.id == Capture.source_id)
+              .where(Source.article_id == article_id, Source.removed_at.is_(None), Source.claim_id.is_not(None))
+              .group_by(Capture.source_id))
+    rows = session.exec(select(Capture.state, func.count()).where(Capture.id.in_(newest)).group_by(Capture.state))
+    counts = {state: n for state, n in rows.all()}
+    counts["total"] = sum(counts.values())
+    return counts

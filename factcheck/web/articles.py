@@ -9,13 +9,13 @@ from factcheck import workflow
 from factcheck.db import get_session
 from factcheck.errors import NotFound, ValidationError
 from factcheck.models import Article, Claim, ClaimStatus, Source
-from factcheck.services import intake
+from factcheck.services import intake, sources as evidence
 from factcheck.services import settings as newsroom
 from factcheck.services.claims import article_claims
 from factcheck.text.decode import IntakeError, decode_upload
 from factcheck.text.structure import detect_structure, plain_structure
 from factcheck.web import settings
-from factcheck.web.forms import PageForm, PasteForm, ReviewForm, UploadForm
+from factcheck.web.forms import ImportUrlForm, PageForm, PasteForm, ReviewForm, UploadForm
 from factcheck.web.highlight import paragraphs_with_claims
 
 bp = Blueprint("articles", __name__, url_prefix="/articles")
@@ -44,7 +44,13 @@ def index():
 @bp.get("/new")
 def new():
     workflow.require(current_user.role, "bring_in_article")
-    return render_template("articles/new.html", paste=PasteForm(), upload=UploadForm(prefix="upload"))
+    return _new_page()
+
+
+def _new_page(*, paste=None, upload=None, fetch_form=None, status: int = 200):
+    return render_template("articles/new.html", paste=paste or PasteForm(formdata=None),
+                           upload=upload or UploadForm(prefix="upload", formdata=None),
+                           fetch_form=fetch_form or ImportUrlForm(prefix="import", formdata=None)), status
 
 
 def _review(structure, *, url: str = "", byline: str = "", title: str = "", published_on=None):
@@ -65,11 +71,11 @@ def paste():
     workflow.require(current_user.role, "bring_in_article")
     form = PasteForm()
     if not form.validate_on_submit():
-        return render_template("articles/new.html", paste=form, upload=UploadForm(prefix="upload")), 422
+        return _new_page(paste=form, status=422)
     raw = intake.clean_text(form.body.data)
     if len(raw) > settings().max_body_chars * 2:
         form.body.errors.append(f"The text is {len(raw):,} characters; the limit is {settings().max_body_chars:,}.")
-        return render_template("articles/new.html", paste=form, upload=UploadForm(prefix="upload")), 413
+        return _new_page(paste=form, status=413)
     structure = plain_structure(raw) if form.plain.data else detect_structure(raw)
     return _review(structure, url=form.url.data or "", byline=form.byline.data or "", title=form.title.data or "",
                    published_on=form.published_on.data)
@@ -80,15 +86,31 @@ def upload():
     workflow.require(current_user.role, "bring_in_article")
     form = UploadForm(prefix="upload")
     if not form.validate_on_submit():
-        return render_template("articles/new.html", paste=PasteForm(formdata=None), upload=form), 422
+        return _new_page(upload=form, status=422)
     data = form.file.data.read(settings().max_upload_bytes + 1)
     try:
         text = decode_upload(data, form.file.data.filename or "", max_bytes=settings().max_upload_bytes)
     except IntakeError as exc:
         form.file.errors.append(str(exc))
-        return render_template("articles/new.html", paste=PasteForm(formdata=None), upload=form), 422
+        return _new_page(upload=form, status=422)
     text = intake.clean_text(text)
     return _review(plain_structure(text) if form.plain.data else detect_structure(text))
+
+
+@bp.post("/fetch")
+def fetch_url():
+    workflow.require(current_user.role, "bring_in_article")
+    form = ImportUrlForm(prefix="import")
+    if not form.validate_on_submit():
+        return _new_page(fetch_form=form, status=422)
+    try:
+        draft, final_url = intake.draft_from_url(form.address.data, policy=settings().fetch_policy)
+    except ValidationError as exc:
+        form.address.errors.append(exc.fields.get("address", exc.message))
+        return _new_page(fetch_form=form, status=422)
+    structure = detect_structure(draft.body)
+    return _review(structure, url=final_url, byline=draft.byline, title=draft.title,
+                   published_on=draft.published_on)
 
 
 @bp.post("/confirm")
@@ -138,4 +160,5 @@ def detail(article_id: int):
         claims=[c for c in visible if c.status != ClaimStatus.candidate],
         candidates=[c for c in visible if c.status == ClaimStatus.candidate],
         can_edit=workflow.can(current_user.role, "edit_wording"),
+        progress=evidence.article_capture_progress(session, article_id=article_id),
     )

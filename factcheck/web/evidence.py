@@ -18,13 +18,14 @@ STATE_LABELS = {"queued": "queued", "fetching": "fetching…", "archived": "arch
                 "failed": "failed"}
 
 
-def capture_urls(cap: Capture | None) -> dict:
+def capture_urls(cap: Capture | None, *, external: bool = False) -> dict:
     if cap is None:
         return {"warc_url": None, "text_url": None, "screenshot_url": None}
     return {
-        "warc_url": url_for("evidence.warc", capture_id=cap.id) if cap.warc_path else None,
-        "text_url": url_for("evidence.text", capture_id=cap.id) if cap.text_path else None,
-        "screenshot_url": url_for("evidence.screenshot", capture_id=cap.id) if cap.screenshot_path else None,
+        "warc_url": url_for("evidence.warc", capture_id=cap.id, _external=external) if cap.warc_path else None,
+        "text_url": url_for("evidence.text", capture_id=cap.id, _external=external) if cap.text_path else None,
+        "screenshot_url": url_for("evidence.screenshot", capture_id=cap.id, _external=external)
+        if cap.screenshot_path else None,
     }
 
 

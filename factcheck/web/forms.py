@@ -166,3 +166,11 @@ class TokenForm(FlaskForm):
     name = StringField("What it is for", validators=[Optional(), Length(max=120)],
                        description="e.g. 'CMS import' — helps you decide later whether to revoke it.")
     submit = SubmitField("Create token")
+
+
+class ImportUrlForm(FlaskForm):
+    address = StringField("Article address", validators=[DataRequired(message="Give the article's web address."),
+                                                         Length(max=2048)],
+                          render_kw={"inputmode": "url", "placeholder": "https://"},
+                          description="Fetched through the desk's safe fetcher; you review the text next.")
+    submit = SubmitField("Fetch and detect structure")

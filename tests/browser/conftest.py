@@ -28,10 +28,20 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="session")
-def server(tmp_path_factory):
+def cited_web():
+    """The web the checkers cite: a loopback site the archiver is allowed to reach."""
+    from tests.archive.loopback import Site
+
+    with Site() as site:
+        yield site
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory, cited_web):
     tmp = tmp_path_factory.mktemp("browser")
     env = {**os.environ, "FACTCHECK_DEV": "1", "FACTCHECK_INSTANCE_DIR": str(tmp),
-           "FACTCHECK_DATABASE_URL": f"sqlite:///{tmp / 'app.sqlite3'}"}
+           "FACTCHECK_DATABASE_URL": f"sqlite:///{tmp / 'app.sqlite3'}",
+           "FACTCHECK_FETCH_ALLOW": f"127.0.0.1:{cited_web.port}"}
     subprocess.run([str(BIN), "db", "upgrade"], env=env, check=True, capture_output=True)
     for name, role in [("ada", "admin"), ("eve", "editor"), ("carl", "checker")]:
         subprocess.run([str(BIN), "users", "create", name, "--role", role, "--password", PASSWORD], env=env,
