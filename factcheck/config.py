@@ -18,7 +18,7 @@ class ConfigError(RuntimeError):
     """A setting is missing or malformed; the message says which and how to fix it."""
 
 
-def _int(env: dict[str, str], name: str, default: int) -> int:
+def _int(env: dict[str, str], name: str, default: int, *, minimum: int = 1) -> int:
     raw = env.get(name)
     if raw is None or raw == "":
         return default
@@ -26,8 +26,8 @@ def _int(env: dict[str, str], name: str, default: int) -> int:
         value = int(raw)
     except ValueError:
         raise ConfigError(f"{name} must be a whole number, got {raw!r}.") from None
-    if value <= 0:
-        raise ConfigError(f"{name} must be positive, got {value}.")
+    if value < minimum:
+        raise ConfigError(f"{name} must be {'positive' if minimum == 1 else f'at least {minimum}'}, got {value}.")
     return value
 
 
@@ -60,6 +60,8 @@ class Settings:
     recheck_after: timedelta              # re-fetch archived sources this often
     sweep_every: float                    # seconds between sweeps in embedded mode
     run_jobs: bool                        # False: this process only records jobs (another process runs them)
+    fetch_per_host: int                   # politeness: concurrent fetches per host
+    fetch_host_delay: float               # politeness: seconds between fetch starts on one host
 
     @property
     def embedded(self) -> bool:
@@ -111,6 +113,8 @@ class Settings:
             recheck_after=timedelta(hours=_int(env, "FACTCHECK_RECHECK_AFTER_HOURS", 24 * 7)),
             sweep_every=float(_int(env, "FACTCHECK_SWEEP_EVERY", 15)),
             run_jobs=_bool(env, "FACTCHECK_RUN_JOBS", True),
+            fetch_per_host=_int(env, "FACTCHECK_FETCH_PER_HOST", 2),
+            fetch_host_delay=_int(env, "FACTCHECK_FETCH_HOST_DELAY_MS", 200, minimum=0) / 1000,
             instance_dir=instance,
             database_url=db_url,
             redis_url=env.get("FACTCHECK_REDIS_URL") or None,

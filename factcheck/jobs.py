@@ -109,8 +109,12 @@ def make_tasks(engine, settings, enqueue: Callable[..., None]) -> dict[str, Call
     """The job functions by name, for the embedded runner and for the Celery tasks alike."""
     from factcheck.services import capture
 
+    from factcheck.archive.politeness import LocalGate, RedisGate
+
+    gate = (RedisGate(settings.redis_url, per_host=settings.fetch_per_host, delay=settings.fetch_host_delay)
+            if settings.redis_url else LocalGate(per_host=settings.fetch_per_host, delay=settings.fetch_host_delay))
     config = capture.CaptureConfig(policy=settings.fetch_policy, archive_dir=settings.archive_dir,
-                                   chromium=settings.chromium, stuck_after=settings.capture_stuck_after)
+                                   chromium=settings.chromium, stuck_after=settings.capture_stuck_after, gate=gate)
 
     def archive_source(capture_id: int) -> str | None:
         with Session(engine, expire_on_commit=False) as session:

@@ -13,6 +13,7 @@ import tempfile
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from sqlalchemy import func, or_, text, update
 from sqlmodel import Session, select
@@ -32,6 +33,7 @@ class CaptureConfig:
     archive_dir: Path
     chromium: str | None = None          # path to Chromium for screenshots; None = skip them
     stuck_after: timedelta = timedelta(minutes=5)
+    gate: object = None                  # factcheck.archive.politeness LocalGate or RedisGate
 
 
 def db_now(session: Session) -> datetime:
@@ -101,9 +103,16 @@ def _capture(session: Session, cap: Capture, config: CaptureConfig) -> str:
     from factcheck.archive import extract, screenshot, storage, warc
     from factcheck.archive.fetcher import FetchError, fetch, retry_after_seconds
 
+    from factcheck.archive.politeness import HostBusy, LocalGate
+
     source = session.get(Source, cap.source_id)
+    gate = config.gate or LocalGate(per_host=1_000, delay=0)
     try:
-        result = fetch(source.url, config.policy)
+        with gate.slot((urlsplit(source.url).hostname or "").lower()):
+            result = fetch(source.url, config.policy)
+    except HostBusy:
+        return _fail_or_retry(session, cap, db_now(session), "The site is busy with other captures; waiting our turn.",
+                              permanent=False, retry_after=5.0)
     except FetchError as exc:
         return _fail_or_retry(session, cap, db_now(session), exc.reason, permanent=exc.permanent,
                               retry_after=exc.retry_after)
