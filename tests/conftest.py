@@ -138,7 +138,7 @@ class Client:
 
     def get(self, url, **kw):
         resp = self.http.get(url, **kw)
-        m = _CSRF.search(resp.get_data(as_text=True))
+        m = _CSRF.search(resp.get_data(as_text=True)) if resp.mimetype == "text/html" else None
         if m:
             self.csrf = m.group(1)
         return resp

@@ -30,7 +30,7 @@ def site():
 def tasks(site, engine, database_url, tmp_path):
     settings = Settings.from_env({"FACTCHECK_DEV": "1", "FACTCHECK_DATABASE_URL": database_url,
                                   "FACTCHECK_FETCH_ALLOW": f"127.0.0.1:{site.port}", "FACTCHECK_SCREENSHOTS": "off",
-                                  "FACTCHECK_FETCH_TIMEOUT": "5"}, instance_dir=tmp_path)
+                                  "FACTCHECK_FETCH_TIMEOUT": "5"}, instance_dir=tmp_path / "instance")
     sent = []
     table = jobs.make_tasks(engine, settings, lambda name, *args: sent.append((name, args)))
     table["sent"] = sent
@@ -177,3 +177,26 @@ def test_rechecks_notice_drift_and_link_rot(session, people, claim, site, tasks)
     session.expire_all()
     assert session.get(Source, cap.source_id).health == "gone"
     assert len(session.exec(select(Capture).where(Capture.source_id == cap.source_id)).all()) == 3
+
+
+def test_archived_files_are_never_served_as_live_html(session, people, claim, site, tasks, as_user, app):
+    site.pages["/evil"] = (200, {"Content-Type": "text/html"},
+                           b"<html><head><title>Evil</title></head><body><p>Long enough article text about the "
+                           b"council budget and its figures.</p><script>alert(document.cookie)</script></body></html>")
+    cap = add(session, people, claim, site.url("/evil"))
+    tasks[jobs.ARCHIVE_SOURCE](cap.id)
+    cap = fresh(session, cap.id)
+    assert app.extensions["factcheck.settings"].archive_dir == tasks["settings"].archive_dir
+    carl = as_user("carl")
+    text = carl.get(f"/captures/{cap.id}/text")
+    assert text.status_code == 200 and text.mimetype == "text/plain"
+    assert "sandbox" in text.headers["Content-Security-Policy"]
+    assert text.headers["X-Content-Type-Options"] == "nosniff"
+    warc = carl.get(f"/captures/{cap.id}/warc")
+    assert warc.status_code == 200 and "attachment" in warc.headers["Content-Disposition"]
+    assert carl.get(f"/captures/{cap.id}/screenshot").status_code == 404  # screenshots were off
+    states = carl.get(f"/claims/{claim.id}/captures.json").get_json()
+    assert states["sources"][0]["capture"]["state"] == "archived" and states["pending"] is False
+    assert carl.http.get(f"/captures/{cap.id}/text").status_code == 200
+    anonymous = app.test_client().get(f"/captures/{cap.id}/text")
+    assert anonymous.status_code == 302
