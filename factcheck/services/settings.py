@@ -62,3 +62,36 @@ def set_signoff_rules(session: Session, *, min_sources: int, four_eyes: bool, ac
         raise ValidationError("The minimum number of sources is between 0 and 20.",
                               fields={"min_sources": "Between 0 and 20."})
     _put(session, "signoff", {"min_sources": min_sources, "four_eyes": four_eyes, "set_by": actor.username})
+
+
+DEFAULT_PUBLICATION = {
+    "name": "Demo Fact-Check Desk",
+    "url": "https://factcheck.example.org/",
+    "review_url": "https://factcheck.example.org/fact-checks/{claim_id}",
+}
+
+
+def publication(session: Session) -> dict:
+    """The newsroom as ClaimReview names it: organisation name and URL, and the public URL of a fact-check."""
+    return {**DEFAULT_PUBLICATION, **_get(session, "publication")}
+
+
+def set_publication(session: Session, *, name: str, url: str, review_url: str, actor: User) -> None:
+    from factcheck.services.intake import validate_url
+
+    name = " ".join(name.split())
+    errors = {}
+    if not name:
+        errors["name"] = "Give the organisation's name."
+    for key, value in (("url", url), ("review_url", review_url)):
+        try:
+            if not validate_url(value.replace("{claim_id}", "1"), field_name=key):
+                errors[key] = "Required."
+        except ValidationError as exc:
+            errors.update(exc.fields)
+    if "{claim_id}" not in review_url:
+        errors.setdefault("review_url", "Include {claim_id} where the claim's number goes.")
+    if errors:
+        raise ValidationError(next(iter(errors.values())), fields=errors)
+    _put(session, "publication", {"name": name, "url": url.strip(), "review_url": review_url.strip(),
+                                  "set_by": actor.username})
