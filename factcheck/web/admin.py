@@ -132,10 +132,22 @@ def token_revoke(token_id: int):
 @bp.route("/settings", methods=["GET", "POST"])
 def newsroom_settings():
     session = get_session()
-    form = SettingsForm(data={"threshold": newsroom.checkworthy_threshold(session)})
+    rules, pub = newsroom.signoff_rules(session), newsroom.publication(session)
+    form = SettingsForm(data={"threshold": newsroom.checkworthy_threshold(session), **rules,
+                              "org_name": pub["name"], "org_url": pub["url"], "review_url": pub["review_url"]})
     if form.validate_on_submit():
-        newsroom.set_checkworthy_threshold(session, value=float(form.threshold.data), actor=current_user)
+        try:
+            newsroom.set_checkworthy_threshold(session, value=float(form.threshold.data), actor=current_user)
+            newsroom.set_signoff_rules(session, min_sources=form.min_sources.data, four_eyes=form.four_eyes.data,
+                                       actor=current_user)
+            newsroom.set_publication(session, name=form.org_name.data, url=form.org_url.data,
+                                     review_url=form.review_url.data, actor=current_user)
+        except ValidationError as exc:
+            session.rollback()
+            for name, message in exc.fields.items():
+                getattr(form, {"name": "org_name", "url": "org_url"}.get(name, name), form.org_name).errors.append(message)
+            return render_template("admin/settings.html", form=form), 422
         session.commit()
-        flash("Settings saved. The new threshold applies to articles brought in from now on.", "success")
+        flash("Settings saved. The threshold applies to articles brought in from now on.", "success")
         return redirect(url_for("admin.newsroom_settings"))
-    return render_template("admin/settings.html", form=form)
+    return render_template("admin/settings.html", form=form, scale=newsroom.rating_scale(session))

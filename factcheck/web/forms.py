@@ -108,6 +108,15 @@ class SettingsForm(FlaskForm):
     threshold = DecimalField("Check-worthiness threshold", places=2,
                              validators=[InputRequired(), NumberRange(min=0.01, max=0.99)],
                              description="Sentences scoring at or above this become claims in new articles.")
+    min_sources = IntegerField("Sources needed before submitting", validators=[InputRequired(),
+                                                                               NumberRange(min=0, max=20)])
+    four_eyes = BooleanField("Four-eyes rule: whoever proposed a verdict cannot publish it")
+    org_name = StringField("Organisation name", validators=[DataRequired(), Length(max=200)],
+                           description="The author of your ClaimReview markup.")
+    org_url = StringField("Organisation URL", validators=[DataRequired(), Length(max=2048)])
+    review_url = StringField("Public URL of a fact-check", validators=[DataRequired(), Length(max=2048)],
+                             description="Where readers find a published check; {claim_id} becomes the claim's "
+                                         "number.")
     submit = SubmitField("Save settings")
 
 

@@ -49,11 +49,18 @@ def test_deactivated_user_loses_an_open_session(as_user, people):
     assert carl.get("/articles/").status_code == 302
 
 
-def test_threshold_setting(as_user, session):
+def test_settings(as_user, session):
     ada = as_user("ada")
-    assert ada.post("/admin/settings", {"threshold": "1.5"}).status_code == 200
-    assert ada.post("/admin/settings", {"threshold": "0.7"}).status_code == 302
+    good = {"threshold": "0.7", "min_sources": "2", "four_eyes": "", "org_name": "Harrow Checks",
+            "org_url": "https://checks.example.org/", "review_url": "https://checks.example.org/c/{claim_id}"}
+    assert ada.post("/admin/settings", {**good, "threshold": "1.5"}).status_code == 200
+    resp = ada.post("/admin/settings", {**good, "review_url": "https://checks.example.org/c/"})
+    assert resp.status_code == 422 and "{claim_id}" in resp.get_data(as_text=True)
+    assert ada.post("/admin/settings", good).status_code == 302
+    session.expire_all()
     assert newsroom.checkworthy_threshold(session) == 0.7
+    assert newsroom.signoff_rules(session) == {"min_sources": 2, "four_eyes": False}
+    assert newsroom.publication(session)["name"] == "Harrow Checks"
 
 
 def test_admin_cannot_demote_themselves_and_is_told_why(as_user, people):
