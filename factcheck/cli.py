@@ -222,6 +222,46 @@ def import_article(path: str, plain: bool, title: str, url: str, by: str | None)
                f"{len(structure.sources)} cited sources.")
 
 
+@main.command("export")
+@click.argument("article_id", type=int)
+@click.option("--format", "fmt", type=click.Choice(["html", "pdf", "csv", "json", "claimreview", "bundle"]),
+              required=True)
+@click.option("-o", "--output", "output", type=click.Path(dir_okay=False, writable=True), required=True)
+def export(article_id: int, fmt: str, output: str) -> None:
+    """Write an article's verification report or export to OUTPUT."""
+    from factcheck.errors import DomainError
+    from factcheck.exports import service as exports
+
+    settings = _settings()
+    with _session(settings) as session:
+        try:
+            built = exports.article_export(session, article_id=article_id, fmt=fmt, base_url=settings.public_url,
+                                           archive_dir=settings.archive_dir, chromium=settings.chromium)
+            size = 0
+            with open(output, "wb") as fh:
+                for chunk in built.chunks:
+                    fh.write(chunk)
+                    size += len(chunk)
+        except DomainError as exc:
+            raise click.ClickException(exc.message) from None
+    click.echo(f"Wrote {output} ({size:,} bytes, {fmt}).")
+
+
+@main.command("verify-bundle")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+def verify_bundle(path: str) -> None:
+    """Check an evidence bundle offline: every file present and unaltered. Exits 1 on any problem."""
+    from factcheck.exports.bundle import verify_bundle as verify
+
+    problems = verify(Path(path))
+    if problems:
+        for problem in problems:
+            click.echo(f"PROBLEM: {problem}")
+        click.echo(f"{len(problems)} problem{'s' if len(problems) != 1 else ''} found; the bundle does not verify.")
+        sys.exit(1)
+    click.echo("Verified: every file is present and matches its SHA-256 in the manifest.")
+
+
 @main.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)

@@ -60,6 +60,7 @@ class Settings:
     recheck_after: timedelta              # re-fetch archived sources this often
     sweep_every: float                    # seconds between sweeps in embedded mode
     run_jobs: bool                        # False: this process only records jobs (another process runs them)
+    public_url: str                       # this desk's own address, for links in exports
     fetch_per_host: int                   # politeness: concurrent fetches per host
     fetch_host_delay: float               # politeness: seconds between fetch starts on one host
 
@@ -113,6 +114,7 @@ class Settings:
             recheck_after=timedelta(hours=_int(env, "FACTCHECK_RECHECK_AFTER_HOURS", 24 * 7)),
             sweep_every=float(_int(env, "FACTCHECK_SWEEP_EVERY", 15)),
             run_jobs=_bool(env, "FACTCHECK_RUN_JOBS", True),
+            public_url=(env.get("FACTCHECK_PUBLIC_URL") or "http://127.0.0.1:5000").rstrip("/"),
             fetch_per_host=_int(env, "FACTCHECK_FETCH_PER_HOST", 2),
             fetch_host_delay=_int(env, "FACTCHECK_FETCH_HOST_DELAY_MS", 200, minimum=0) / 1000,
             instance_dir=instance,

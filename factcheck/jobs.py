@@ -21,6 +21,7 @@ log = logging.getLogger(__name__)
 ARCHIVE_SOURCE = "factcheck.archive_source"
 SWEEP = "factcheck.sweep_captures"
 RECHECK = "factcheck.recheck_sources"
+BUILD_EXPORT = "factcheck.build_export"
 
 
 class Runner:
@@ -135,7 +136,15 @@ def make_tasks(engine, settings, enqueue: Callable[..., None]) -> dict[str, Call
             enqueue(ARCHIVE_SOURCE, capture_id)
         return len(ids)
 
-    return {ARCHIVE_SOURCE: archive_source, SWEEP: sweep_captures, RECHECK: recheck_sources}
+    def build_export(export_id: int) -> str | None:
+        from factcheck.exports import service as exports
+
+        with Session(engine, expire_on_commit=False) as session:
+            return exports.build_export(session, export_id=int(export_id), base_url=settings.public_url,
+                                        archive_dir=settings.archive_dir, chromium=settings.chromium)
+
+    return {ARCHIVE_SOURCE: archive_source, SWEEP: sweep_captures, RECHECK: recheck_sources,
+            BUILD_EXPORT: build_export}
 
 
 def init_app(app) -> Runner | None:

@@ -38,7 +38,7 @@ def make_celery(flask_app: Flask) -> Celery:
     )
 
     def enqueue(name: str, *args) -> None:
-        celery.send_task(name, args=list(args))
+        celery.send_task(name, args=list(args), retry=False)  # fail fast; the sweeper rings again
 
     # Thin tasks under explicit, stable names: load by id, call the factcheck job function.
     for name, fn in jobs.make_tasks(flask_app.extensions["factcheck.engine"], settings, enqueue).items():

@@ -198,3 +198,13 @@ class CommentOut(BaseModel):
 
 class CommentList(RootModel[list[CommentOut]]):
     pass
+
+
+class ReportQuery(_In):
+    format: Literal["html", "pdf", "csv", "json", "claimreview", "bundle"] = Field(
+        ..., description="html or pdf verification report, csv/json/claimreview of its claims, or the evidence "
+                         "bundle (zip with manifest).")
+
+
+class ClaimExportQuery(ClaimQuery):
+    format: Literal["csv", "json", "claimreview"] = Field(..., description="What to export the filtered claims as.")

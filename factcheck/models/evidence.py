@@ -72,3 +72,24 @@ class Capture(SQLModel, table=True):
     captured_at: datetime | None = None
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
+
+
+class Export(SQLModel, table=True):
+    """A report or export built in the background, with its progress, then downloaded."""
+
+    __tablename__ = "exports"
+
+    id: int | None = Field(default=None, primary_key=True)
+    scope: str = Field(max_length=16)              # "article" or "queue"
+    article_id: int | None = Field(default=None, foreign_key="articles.id")
+    params: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))  # queue filter
+    format: str = Field(max_length=16)
+    state: str = Field(default="queued", max_length=16, index=True)   # queued, running, done, failed
+    done: int = 0
+    total: int = 0
+    file_path: str | None = Field(default=None, max_length=1024)
+    filename: str = Field(default="", max_length=255)
+    error: str = Field(default="", max_length=1000)
+    created_by_id: int | None = Field(default=None, foreign_key="users.id")
+    created_at: datetime = Field(default_factory=utcnow)
+    finished_at: datetime | None = None

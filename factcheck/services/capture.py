@@ -65,9 +65,11 @@ def claim_job(session: Session, *, capture_id: int, now: datetime) -> bool:
     return result.rowcount == 1
 
 
-def _finish(session: Session, capture_id: int, now: datetime, **values) -> None:
-    # Only the owner of a `fetching` job may finish it; a job swept back meanwhile is left to its new owner.
-    session.execute(update(Capture).where(Capture.id == capture_id, Capture.state == CaptureState.fetching.value)
+def _finish(session: Session, cap: Capture, now: datetime, **values) -> None:
+    # Only the owner of a `fetching` job may finish it: the attempt number it claimed is its token, so a
+    # worker whose job was swept back and claimed again (attempt n+1) cannot overwrite the new owner's work.
+    session.execute(update(Capture).where(Capture.id == cap.id, Capture.state == CaptureState.fetching.value,
+                                          Capture.attempts == cap.attempts)
                     .values(updated_at=now, **values))
     session.commit()
 
@@ -75,14 +77,14 @@ def _finish(session: Session, capture_id: int, now: datetime, **values) -> None:
 def _fail_or_retry(session: Session, cap: Capture, now: datetime, reason: str, *, permanent: bool,
                    retry_after: float | None = None) -> str:
     if permanent:
-        _finish(session, cap.id, now, state=CaptureState.failed.value, reason=reason, next_try_at=None)
+        _finish(session, cap, now, state=CaptureState.failed.value, reason=reason, next_try_at=None)
         return CaptureState.failed.value
     if cap.attempts >= MAX_ATTEMPTS:
-        _finish(session, cap.id, now, state=CaptureState.failed.value, next_try_at=None,
+        _finish(session, cap, now, state=CaptureState.failed.value, next_try_at=None,
                 reason=f"{reason} Gave up after {cap.attempts} attempts.")
         return CaptureState.failed.value
     wait = backoff(cap.attempts, retry_after=retry_after)
-    _finish(session, cap.id, now, state=CaptureState.retrying.value, reason=reason,
+    _finish(session, cap, now, state=CaptureState.retrying.value, reason=reason,
             next_try_at=now + timedelta(seconds=wait))
     return CaptureState.retrying.value
 
@@ -134,7 +136,7 @@ def _capture(session: Session, cap: Capture, config: CaptureConfig) -> str:
                                       content_type=result.content_type) \
         if config.chromium else screenshot.Shot(None, "Screenshots are switched off (no Chromium configured).")
     shot_path = store.put_bytes(shot.png, suffix=".png")[1] if shot.png else None
-    _finish(session, cap.id, db_now(session), state=CaptureState.archived.value, final_url=result.final_url,
+    _finish(session, cap, db_now(session), state=CaptureState.archived.value, final_url=result.final_url,
             http_status=result.status, headers={k: v for k, v in result.headers}, content_type=result.content_type,
             size=len(result.body), sha256=hashlib.sha256(result.body).hexdigest(), title=(found.title or "")[:1000] or None,
             warc_path=warc_path, text_path=text_path, screenshot_path=shot_path, captured_at=now, next_try_at=None,
@@ -148,17 +150,22 @@ def due_for_doorbell(session: Session, *, stuck_after: timedelta,
 
     Stuck `fetching` jobs are put back to `queued` first (compare-and-set on their update time)."""
     now = db_now(session)
-    limit = now - stuck_after
-    session.execute(update(Capture).where(Capture.state == CaptureState.fetching.value, Capture.updated_at < limit)
-                    .values(state=CaptureState.queued.value, updated_at=now,
-                            reason="The worker stopped mid-capture; queued again."))
+    stuck = (Capture.state == CaptureState.fetching.value) & (Capture.updated_at < now - stuck_after)
+    # A job that has used up its attempts this way fails for good instead of looping.
+    session.execute(update(Capture).where(stuck, Capture.attempts >= MAX_ATTEMPTS).values(
+        state=CaptureState.failed.value, updated_at=now, next_try_at=None,
+        reason=f"Timed out: no worker finished it in {MAX_ATTEMPTS} attempts."))
+    session.execute(update(Capture).where(stuck).values(
+        state=CaptureState.queued.value, updated_at=now - queued_after,
+        reason="The worker stopped mid-capture; queued again."))
+    due = or_((Capture.state == CaptureState.queued.value) & (Capture.updated_at <= now - queued_after),
+              (Capture.state == CaptureState.retrying.value) & (Capture.next_try_at <= now))
+    rows = list(session.exec(select(Capture.id).where(due).order_by(Capture.id).limit(1000)).all())
+    if rows:  # rung now: the next ring for these comes only after another `queued_after`, not every sweep
+        session.execute(update(Capture).where(Capture.id.in_(rows), Capture.state == CaptureState.queued.value)
+                        .values(updated_at=now))
     session.commit()
-    rows = session.exec(select(Capture.id).where(or_(
-        (Capture.state == CaptureState.queued.value) & (Capture.updated_at < now - queued_after),
-        (Capture.state == CaptureState.queued.value) & (Capture.reason != ""),
-        (Capture.state == CaptureState.retrying.value) & (Capture.next_try_at <= now),
-    )).order_by(Capture.id).limit(1000)).all()
-    return list(rows)
+    return rows
 
 
 def record_health(session: Session, *, capture_id: int) -> None:

@@ -23,6 +23,30 @@
       }
     });
   });
+  // An export being built: show its progress, then the download link, without a reload.
+  var exportBox = document.querySelector("[data-status-url]");
+  if (exportBox && exportBox.querySelector("progress")) {
+    var statusUrl = exportBox.getAttribute("data-status-url");
+    var check = function () {
+      fetch(statusUrl, { credentials: "same-origin" }).then(function (r) { return r.json(); }).then(function (s) {
+        var bar = exportBox.querySelector("progress"), text = exportBox.querySelector("[data-progress-text]");
+        if (s.total && bar) { bar.max = s.total; bar.value = s.done; }
+        if (text) { text.textContent = (s.state === "queued" ? "Waiting to start…" : "Building…") + (s.total ? " " + s.done + " of " + s.total + " claims." : ""); }
+        if (s.state === "done") {
+          exportBox.innerHTML = "";
+          var a = document.createElement("a");
+          a.className = "btn btn-primary"; a.href = s.download_url; a.textContent = "Download";
+          exportBox.appendChild(a);
+        } else if (s.state === "failed") {
+          exportBox.innerHTML = "";
+          var div = document.createElement("div");
+          div.className = "alert alert-danger"; div.textContent = "The export failed: " + (s.error || "unknown error");
+          exportBox.appendChild(div);
+        } else { window.setTimeout(check, 1000); }
+      });
+    };
+    window.setTimeout(check, 500);
+  }
   // Capture states update while the archiver works, without a reload: poll, then refresh the
   // sources section once a capture settles (so thumbnails, hashes and links appear).
   var section = document.querySelector("[data-poll-url]");

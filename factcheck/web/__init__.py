@@ -34,7 +34,7 @@ def _load_user(user_id: str) -> User | None:
 
 
 def init_app(app: Flask) -> None:
-    from factcheck.web import admin, articles, auth, claims, desk, errors, evidence, filters, review
+    from factcheck.web import admin, articles, auth, claims, desk, errors, evidence, exports, filters, review
 
     csrf.init_app(app)
     login_manager.init_app(app)
@@ -44,7 +44,7 @@ def init_app(app: Flask) -> None:
     bootstrap.init_app(app)
     filters.init_app(app)
     errors.init_app(app)
-    for module in (auth, articles, claims, review, desk, evidence, admin):
+    for module in (auth, articles, claims, review, desk, evidence, exports, admin):
         app.register_blueprint(module.bp)
 
     # The API authenticates every request itself, by bearer token only; never redirect it to /login.

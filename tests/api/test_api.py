@@ -51,7 +51,8 @@ def test_openapi_document_is_public_and_describes_bearer_auth(app):
     assert {"/api/v1/articles", "/api/v1/articles/{article_id}", "/api/v1/claims", "/api/v1/claims/{claim_id}",
             "/api/v1/claims/{claim_id}/assign", "/api/v1/claims/{claim_id}/sources", "/api/v1/sources/{source_id}",
             "/api/v1/claims/{claim_id}/verdict", "/api/v1/claims/{claim_id}/transition",
-            "/api/v1/claims/{claim_id}/history", "/api/v1/claims/{claim_id}/comments"} == set(doc["paths"])
+            "/api/v1/claims/{claim_id}/history", "/api/v1/claims/{claim_id}/comments",
+            "/api/v1/articles/{article_id}/report", "/api/v1/claims/export"} == set(doc["paths"])
     assert set(doc["paths"]["/api/v1/claims/{claim_id}"]) == {"get", "patch"}
 
 

@@ -1,0 +1,159 @@
+"""Export speed and memory: CSV, JSON and ClaimReview of N published claims, end to end.
+
+Generates N published claims (one cited, archived source each; a verdict and a sign-off event) by
+SQLAlchemy Core inserts into a temporary SQLite database, or the database at --database-url (which
+should be empty and will keep the rows). Each export runs through `claim_views` and the streaming
+functions of factcheck.exports.tabular into a byte counter. Beside them, measured in the same run,
+the floor: one plain SELECT of the same rows (claim, article, verdict) and a single `json.dumps`.
+
+Seconds come from an untraced run; peak memory from a second run under tracemalloc (which slows it).
+Usage: python bench/exports.py [--claims 10000] [--database-url URL]
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+import time
+import tracemalloc
+import uuid
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from sqlalchemy import insert, select  # noqa: E402
+from sqlmodel import Session  # noqa: E402
+
+from factcheck import db  # noqa: E402
+from factcheck.exports.data import claim_views  # noqa: E402
+from factcheck.exports.tabular import claimreview_chunks, csv_rows, json_chunks  # noqa: E402
+from factcheck.models import Article, Capture, Claim, ClaimStatus, Event, Source, User, Verdict  # noqa: E402
+from factcheck.services import settings as newsroom  # noqa: E402
+
+BASE_URL = "https://desk.example.org"
+PER_ARTICLE = 100
+RATINGS = ["True", "Mostly true", "Half true", "Mostly false", "False", "Misleading"]
+
+
+def generate(engine, n: int) -> list[int]:
+    """n published claims, PER_ARTICLE to an article, by Core inserts in batches."""
+    now = datetime(2025, 5, 5, 12, tzinfo=timezone.utc)
+    t = {m: m.__table__ for m in (User, Article, Claim, Verdict, Event, Source, Capture)}
+    with engine.begin() as conn:
+        checker, editor = (conn.execute(insert(t[User]).values(
+            username=f"bench-{name}-{uuid.uuid4().hex[:8]}", display_name=name.title(), password_hash="x",
+            role=role, active=True, created_at=now).returning(t[User].c.id)).scalar_one()
+            for name, role in (("checker", "checker"), ("editor", "editor")))
+        ids: list[int] = []
+        for a in range((n + PER_ARTICLE - 1) // PER_ARTICLE):
+            count = min(PER_ARTICLE, n - a * PER_ARTICLE)
+            article_id = conn.execute(insert(t[Article]).values(
+                title=f"Port Alder report {a}", url=f"https://news.example.org/{a}", byline="By Jane Doe",
+                published_on=date(2025, 5, 1), body="x", boilerplate=[], threshold=0.5, created_by_id=editor,
+                created_at=now).returning(t[Article].c.id)).scalar_one()
+            texts = [f"The port handled {a * 1000 + i:,} ships in 2024, up {i % 40} per cent." for i in range(count)]
+            conn.execute(insert(t[Claim]), [dict(
+                article_id=article_id, start=i * 80, end=i * 80 + len(text), original_text=text, text=text,
+                score=0.5 + (i % 50) / 100, reasons=["number"], checkworthy=True, status=ClaimStatus.published.value,
+                status_reason="", priority=0, version=5, published_at=now + timedelta(seconds=i), created_at=now,
+                updated_at=now) for i, text in enumerate(texts)])
+            claim_ids = list(conn.execute(select(t[Claim].c.id).where(t[Claim].c.article_id == article_id)
+                                          .order_by(t[Claim].c.id)).scalars())
+            conn.execute(insert(t[Verdict]), [dict(
+                claim_id=cid, rating=RATINGS[cid % len(RATINGS)], proposed_by_id=checker, created_at=now,
+                rationale="Port records for 2024 list fewer arrivals; the figure counts pleasure craft twice.",
+                claim_reviewed=f"The port handled many ships ({cid}).") for cid in claim_ids])
+            conn.execute(insert(t[Event]), [dict(
+                article_id=article_id, claim_id=cid, actor_id=actor, kind=kind, field=field, old=old, new=new,
+                detail={}, created_at=now)
+                for cid in claim_ids
+                for actor, kind, field, old, new in ((checker, "verdict", "verdict", None, "False"),
+                                                     (checker, "status", "status", "in_progress", "in_review"),
+                                                     (editor, "status", "status", "in_review", "published"))])
+            conn.execute(insert(t[Source]), [dict(
+                article_id=article_id, claim_id=cid, url=f"https://stats.example.org/ports/{cid}", title="Port stats",
+                stance="refutes", note="Table 3", position=0, version=1, health="ok", health_reason="",
+                created_by_id=checker, created_at=now, updated_at=now) for cid in claim_ids])
+            source_ids = list(conn.execute(select(t[Source].c.id).where(t[Source].c.article_id == article_id,
+                                                                        t[Source].c.claim_id.is_not(None))).scalars())
+            conn.execute(insert(t[Capture]), [dict(
+                source_id=sid, purpose="cite", state="archived", reason="", attempts=1, headers={},
+                final_url=f"https://stats.example.org/ports/{sid}?final", http_status=200, content_type="text/html",
+                size=12345, sha256=f"{sid:064x}", title="Port stats", warc_path=f"w/{sid}.warc.gz",
+                text_path=f"t/{sid}.txt", screenshot_path=f"s/{sid}.png", captured_at=now, created_at=now,
+                updated_at=now) for sid in source_ids])
+            ids.extend(claim_ids)
+    return ids
+
+
+def floor(engine, ids: list[int]) -> int:
+    """The reference: the same rows in one plain SELECT, dumped with json.dumps in one go."""
+    c, a, v = Claim.__table__, Article.__table__, Verdict.__table__
+    with engine.connect() as conn:
+        rows = conn.execute(select(c.c.id, c.c.status, c.c.text, c.c.score, c.c.published_at,
+                                   a.c.id.label("article_id"), a.c.title, a.c.url, v.c.rating, v.c.rationale,
+                                   v.c.claim_reviewed)
+                            .join(a, a.c.id == c.c.article_id).join(v, v.c.claim_id == c.c.id, isouter=True)
+                            .where(c.c.status == ClaimStatus.published.value).order_by(c.c.id)).mappings().all()
+        return len(json.dumps([dict(r) for r in rows], default=str))
+
+
+def export(engine, ids: list[int], fmt: str) -> int:
+    """One export end to end, streamed into a byte counter."""
+    size = 0
+    with Session(engine) as s:
+        pub, scale = newsroom.publication(s), newsroom.rating_scale(s)
+        views = claim_views(s, claim_ids=ids, with_history=fmt == "json")
+        chunks = {"csv": lambda: csv_rows(views, base_url=BASE_URL),
+                  "json": lambda: json_chunks(views, base_url=BASE_URL),
+                  "claimreview": lambda: claimreview_chunks(views, publication=pub, scale=scale)}[fmt]()
+        for chunk in chunks:
+            size += len(chunk.encode("utf-8"))
+    return size
+
+
+def measure(fn) -> tuple[float, int, int]:
+    """(seconds untraced, peak bytes traced, output bytes)."""
+    t = time.perf_counter()
+    size = fn()
+    seconds = time.perf_counter() - t
+    tracemalloc.start()
+    try:
+        fn()
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    return seconds, peak, size
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--claims", type=int, default=10_000)
+    ap.add_argument("--database-url", default=None)
+    args = ap.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        url = args.database_url or f"sqlite:///{tmp}/bench.sqlite3"
+        engine = db.make_engine(url)
+        db.upgrade(engine)
+        t = time.perf_counter()
+        ids = generate(engine, args.claims)
+        print(f"{len(ids):,} published claims generated in {time.perf_counter() - t:.1f} s ({engine.dialect.name})")
+        with engine.begin() as conn:  # planner statistics for the fresh rows, as a live database would have
+            conn.exec_driver_sql("ANALYZE")
+        export(engine, ids[:600], "csv"), floor(engine, ids[:600])  # warm up imports and statement caches
+        ref_s, ref_peak, ref_size = measure(lambda: floor(engine, ids))
+        print(f"{'what':<44}{'seconds':>9}{'peak MiB':>10}{'output MiB':>12}{'x floor s':>11}{'x floor mem':>13}")
+        print(f"{'floor: one SELECT + json.dumps':<44}{ref_s:>9.2f}{ref_peak / 2**20:>10.1f}{ref_size / 2**20:>12.1f}"
+              f"{1:>11.2f}{1:>13.2f}")
+        for fmt, label in (("csv", "CSV (csv_rows)"), ("json", "JSON with history (json_chunks)"),
+                           ("claimreview", "ClaimReview (claimreview_chunks)")):
+            s, peak, size = measure(lambda fmt=fmt: export(engine, ids, fmt))
+            print(f"{label:<44}{s:>9.2f}{peak / 2**20:>10.1f}{size / 2**20:>12.1f}{s / ref_s:>11.2f}"
+                  f"{peak / ref_peak:>13.2f}")
+        engine.dispose()
+
+
+if __name__ == "__main__":
+    main()

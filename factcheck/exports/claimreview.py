@@ -1,0 +1,91 @@
+"""schema.org ClaimReview for published fact-checks, as Google's fact-check markup guidance describes it.
+
+Only published claims leave the desk with a verdict: anything else raises (one) or is skipped (many).
+Keys without a value are left out rather than emitted as nulls.
+"""
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable
+
+from markupsafe import Markup
+
+from factcheck.exports.data import ClaimView
+
+_BY = re.compile(r"^\s*by\s+", re.IGNORECASE)
+# A byline naming a desk, an agency or a newsroom rather than a person.
+_ORG_WORDS = re.compile(r"\b(staff|desk|newsroom|team|agency|press|news|reporters|editors|editorial|bureau|"
+                        r"service|inc|ltd|llc|gmbh|media|wire)\b\.?$", re.IGNORECASE)
+
+
+def _compact(d: dict) -> dict:
+    return {k: v for k, v in d.items() if v is not None and v != "" and v != [] and v != {}}
+
+
+def byline_name(byline: str | None) -> str:
+    """"By Jane Doe" -> "Jane Doe"; whitespace collapsed."""
+    return " ".join(_BY.sub("", byline or "").split())
+
+
+def _byline_author(byline: str | None, publication: dict) -> dict | None:
+    name = byline_name(byline)
+    if not name:
+        return None
+    is_org = name.casefold() == str(publication.get("name", "")).casefold() or bool(_ORG_WORDS.search(name))
+    return {"@type": "Organization" if is_org else "Person", "name": name}
+
+
+def _rating(label: str, scale: list[dict]) -> dict:
+    rating = {"@type": "Rating", "alternateName": label}
+    entry = next((r for r in scale if str(r.get("label", "")).casefold() == label.casefold()), None)
+    values = [r["value"] for r in scale if r.get("value") is not None]
+    if entry is not None and entry.get("value") is not None and values:
+        rating.update(ratingValue=entry["value"], bestRating=max(values), worstRating=min(values))
+    return rating
+
+
+def claim_review(view: ClaimView, *, publication: dict, scale: list[dict]) -> dict:
+    """One ClaimReview for one published claim."""
+    if not view.published or view.verdict is None:
+        raise ValueError(f"Claim #{view.claim.id} is not published; only published fact-checks get a ClaimReview.")
+    claim, article, verdict = view.claim, view.article, view.verdict
+    published_at = claim.published_at or view.signed_off_at
+    item = _compact({
+        "@type": "Claim",
+        "appearance": [{"@type": "CreativeWork", "url": article.url}] if article.url else None,
+        "author": _byline_author(article.byline, publication),
+        "datePublished": article.published_on.isoformat() if article.published_on else None,
+    })
+    return _compact({
+        "@context": "https://schema.org",
+        "@type": "ClaimReview",
+        "url": publication["review_url"].replace("{claim_id}", str(claim.id)),
+        "claimReviewed": verdict.claim_reviewed or claim.text,
+        "datePublished": published_at.date().isoformat() if published_at else None,
+        "author": _compact({"@type": "Organization", "name": publication.get("name"), "url": publication.get("url")}),
+        "reviewRating": _rating(verdict.rating, scale),
+        "itemReviewed": item,
+    })
+
+
+def claim_reviews(views: Iterable[ClaimView], **kw) -> list[dict]:
+    """ClaimReviews for the published claims among `views`; the others are skipped."""
+    return [claim_review(v, **kw) for v in views if v.published and v.verdict is not None]
+
+
+_SCRIPT_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
+_SCRIPT_UNSAFE = re.compile("[<>&\u2028\u2029]")
+
+
+def script_safe_json(value) -> str:
+    """JSON in which no `</script>`, `<!--` or `]]>` can appear: the characters are JSON escapes instead."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return _SCRIPT_UNSAFE.sub(lambda m: _SCRIPT_ESCAPES[m.group()], text)
+
+
+def json_ld_script(reviews: dict | list[dict]) -> Markup:
+    """A `<script type="application/ld+json">` element carrying one review (a dict) or several (a list)."""
+    if isinstance(reviews, list) and len(reviews) == 1:
+        reviews = reviews[0]
+    return Markup(f'<script type="application/ld+json">{script_safe_json(reviews)}</script>')

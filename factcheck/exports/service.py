@@ -1,0 +1,179 @@
+"""Exports as use cases: what to build for an article or a queue filter, streamed or in the background.
+
+Streaming (API, CLI) yields chunks as they are made, so memory stays flat however many claims;
+background exports (the UI) write the same chunks to a file under the archive folder and record
+their progress on an `exports` row, then offer the download.
+"""
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy import update
+from sqlmodel import Session, select
+
+from factcheck import jobs
+from factcheck.errors import ValidationError
+from factcheck.exports import data
+from factcheck.models import Export, User, utcnow
+from factcheck.services import settings as newsroom
+
+ARTICLE_FORMATS = ("html", "pdf", "csv", "json", "claimreview", "bundle")
+QUEUE_FORMATS = ("csv", "json", "claimreview")
+MIMETYPES = {
+    "html": "text/html; charset=utf-8", "pdf": "application/pdf", "csv": "text/csv; charset=utf-8",
+    "json": "application/json", "claimreview": "application/ld+json", "bundle": "application/zip",
+}
+EXTENSIONS = {"html": "html", "pdf": "pdf", "csv": "csv", "json": "json", "claimreview": "jsonld",
+              "bundle": "zip"}
+BUILD_EXPORT = jobs.BUILD_EXPORT
+
+
+@dataclass
+class Built:
+    chunks: Iterator[bytes]
+    mimetype: str
+    filename: str
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:60] or "export"
+
+
+def _encode(chunks) -> Iterator[bytes]:
+    for chunk in chunks:
+        yield chunk.encode("utf-8") if isinstance(chunk, str) else chunk
+
+
+def check_format(fmt: str, allowed: tuple[str, ...]) -> str:
+    if fmt not in allowed:
+        raise ValidationError(f"Choose a format: {', '.join(allowed)}.", fields={"format": "Unknown format."})
+    return fmt
+
+
+def article_export(session: Session, *, article_id: int, fmt: str, base_url: str, archive_dir: Path,
+                   chromium: str | None, now: datetime | None = None) -> Built:
+    from factcheck.exports import tabular
+
+    check_format(fmt, ARTICLE_FORMATS)
+    report = data.article_report(session, article_id=article_id)
+    pub, scale = newsroom.publication(session), newsroom.rating_scale(session)
+    name = f"factcheck-{report.article.id}-{_slug(report.article.title)}.{EXTENSIONS[fmt]}"
+    now = now or utcnow()
+    if fmt in ("html", "pdf"):
+        from factcheck.exports import report as reports
+
+        html = reports.render_report_html(report, publication=pub, scale=scale, generated_at=now,
+                                          screenshots=reports.screenshot_data_uris(report, archive_dir=archive_dir))
+        if fmt == "html":
+            return Built(iter([html.encode("utf-8")]), MIMETYPES[fmt], name)
+        if not chromium:
+            raise ValidationError("PDF reports need Chromium, which is not installed on this server; "
+                                  "download the HTML report and print it instead.")
+        return Built(iter([reports.render_report_pdf(html, chromium=chromium)]), MIMETYPES[fmt], name)
+    if fmt == "bundle":
+        from factcheck.exports import bundle
+
+        buffer = io.BytesIO()
+        bundle.write_bundle(report, out=buffer, publication=pub, scale=scale, archive_dir=archive_dir,
+                            chromium=chromium, generated_at=now)
+        return Built(iter([buffer.getvalue()]), MIMETYPES[fmt], name)
+    ids = [v.claim.id for v in report.published] + [c.id for c in report.not_yet_verified]
+    return _tabular(session, ids, fmt, base_url=base_url, filename=name, publication=pub, scale=scale,
+                    tabular=tabular)
+
+
+def _tabular(session, ids, fmt, *, base_url, filename, publication, scale, tabular, progress=None) -> Built:
+    def views():
+        for i, view in enumerate(data.claim_views(session, claim_ids=ids, with_history=fmt == "json"), 1):
+            if progress and i % 200 == 0:
+                progress(i, len(ids))
+            yield view
+    if fmt == "csv":
+        chunks = tabular.csv_rows(views(), base_url=base_url)
+    elif fmt == "json":
+        chunks = tabular.json_chunks(views(), base_url=base_url)
+    else:
+        chunks = tabular.claimreview_chunks(views(), publication=publication, scale=scale)
+    return Built(_encode(chunks), MIMETYPES[fmt], filename)
+
+
+def queue_export(session: Session, *, filter, actor: User, fmt: str, base_url: str, progress=None) -> Built:
+    from factcheck.exports import tabular
+
+    check_format(fmt, QUEUE_FORMATS)
+    ids = data.claim_ids_for(session, filter=filter, actor=actor)
+    name = f"factcheck-claims-{utcnow():%Y%m%d-%H%M}.{EXTENSIONS[fmt]}"
+    return _tabular(session, ids, fmt, base_url=base_url, filename=name, publication=newsroom.publication(session),
+                    scale=newsroom.rating_scale(session), tabular=tabular, progress=progress)
+
+
+def request_export(session: Session, *, actor: User, fmt: str, article_id: int | None = None,
+                   params: dict | None = None) -> Export:
+    """Record an export to build in the background; the job starts after the commit."""
+    check_format(fmt, ARTICLE_FORMATS if article_id else QUEUE_FORMATS)
+    export = Export(scope="article" if article_id else "queue", article_id=article_id, params=params or {},
+                    format=fmt, created_by_id=actor.id)
+    session.add(export)
+    session.flush()
+    jobs.enqueue_after_commit(session, BUILD_EXPORT, export.id)
+    return export
+
+
+def build_export(session: Session, *, export_id: int, base_url: str, archive_dir: Path,
+                 chromium: str | None) -> str | None:
+    """Claim the export (compare-and-set), build its file with progress, and record the outcome."""
+    from factcheck.services.queue import QueueFilter
+
+    claimed = session.execute(update(Export).where(Export.id == export_id, Export.state == "queued")
+                              .values(state="running")).rowcount
+    session.commit()
+    if claimed != 1:
+        return None
+    export = session.get(Export, export_id)
+    session.refresh(export)
+    scope, fmt, article_id, params, created_by = (export.scope, export.format, export.article_id, export.params,
+                                                  export.created_by_id)
+
+    def progress(done: int, total: int) -> None:
+        session.execute(update(Export).where(Export.id == export_id).values(done=done, total=total))
+        session.commit()
+
+    folder = archive_dir / "exports"
+    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        if scope == "article":
+            built = article_export(session, article_id=article_id, fmt=fmt, base_url=base_url,
+                                   archive_dir=archive_dir, chromium=chromium)
+        else:
+            actor = session.get(User, created_by)
+            built = queue_export(session, filter=QueueFilter.from_params(params), actor=actor,
+                                 fmt=fmt, base_url=base_url, progress=progress)
+        path = folder / f"{export_id}.{EXTENSIONS[fmt]}"
+        with path.open("wb") as fh:
+            for chunk in built.chunks:
+                fh.write(chunk)
+    except Exception as exc:  # the user sees why; the log has the trace
+        session.rollback()
+        message = getattr(exc, "message", None) or "The export failed unexpectedly; please try again."
+        session.execute(update(Export).where(Export.id == export_id)
+                        .values(state="failed", error=message[:1000], finished_at=utcnow()))
+        session.commit()
+        if not hasattr(exc, "message"):
+            raise
+        return "failed"
+    total = session.execute(select(Export.total).where(Export.id == export_id)).scalar_one() or 1
+    session.execute(update(Export).where(Export.id == export_id).values(
+        state="done", file_path=str(path.relative_to(archive_dir)), filename=built.filename,
+        finished_at=utcnow(), done=total, total=total))
+    session.commit()
+    return "done"
+
+
+def recent_exports(session: Session, *, actor: User, limit: int = 20) -> list[Export]:
+    return list(session.exec(select(Export).where(Export.created_by_id == actor.id)
+                             .order_by(Export.id.desc()).limit(limit)).all())

@@ -1,0 +1,76 @@
+"""Exports from the UI: requested here, built in the background with progress, then downloaded."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, send_file, url_for
+from flask_login import current_user
+
+from factcheck.db import get_session
+from factcheck.errors import ValidationError
+from factcheck.exports import service as exports
+from factcheck.models import Export
+from factcheck.services.queue import QueueFilter
+from factcheck.web import settings
+
+bp = Blueprint("exports", __name__, url_prefix="/exports")
+LABELS = {"html": "HTML report", "pdf": "PDF report", "csv": "CSV", "json": "JSON", "claimreview": "ClaimReview",
+          "bundle": "Evidence bundle (ZIP)"}
+
+
+def _own(export_id: int) -> Export:
+    export = get_session().get(Export, export_id)
+    if export is None or (export.created_by_id != current_user.id and current_user.role != "admin"):
+        abort(404)
+    return export
+
+
+@bp.get("/")
+def index():
+    return render_template("exports/index.html", rows=exports.recent_exports(get_session(), actor=current_user),
+                           labels=LABELS)
+
+
+@bp.post("/")
+def create():
+    session = get_session()
+    fmt = request.form.get("format", "")
+    article_id = request.form.get("article_id", type=int)
+    params = {}
+    try:
+        if not article_id:
+            params = QueueFilter.from_params(request.form).to_params()  # validated, only what differs
+        export = exports.request_export(session, actor=current_user, fmt=fmt, article_id=article_id, params=params)
+    except ValidationError as exc:
+        session.rollback()
+        flash(exc.message, "danger")
+        return redirect(request.referrer or url_for("desk.queue_page"))
+    session.commit()
+    if session.info.pop("jobs_delayed", False):
+        flash("The export is queued, but the background workers cannot be reached right now; it will start "
+              "when they are back.", "warning")
+    return redirect(url_for("exports.show", export_id=export.id))
+
+
+@bp.get("/<int:export_id>")
+def show(export_id: int):
+    return render_template("exports/show.html", export=_own(export_id), labels=LABELS)
+
+
+@bp.get("/<int:export_id>.json")
+def status(export_id: int):
+    e = _own(export_id)
+    return jsonify({"state": e.state, "done": e.done, "total": e.total, "error": e.error or None,
+                    "download_url": url_for("exports.download", export_id=e.id) if e.state == "done" else None})
+
+
+@bp.get("/<int:export_id>/download")
+def download(export_id: int):
+    e = _own(export_id)
+    if e.state != "done" or not e.file_path:
+        abort(404)
+    path = settings().archive_dir / e.file_path
+    if not path.is_file():
+        abort(404)
+    resp = send_file(path, mimetype=exports.MIMETYPES[e.format], as_attachment=True, download_name=e.filename)
+    resp.headers["X-Content-Type-Options"] = "nosniff"
+    resp.headers["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    return resp

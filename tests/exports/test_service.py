@@ -1,0 +1,79 @@
+"""Exports through the UI (background job with progress), the API (streamed) and the CLI."""
+import csv
+import io
+import json
+
+from click.testing import CliRunner
+
+from factcheck import jobs
+from factcheck.cli import main
+
+
+def build(app, export_id):
+    settings = app.extensions["factcheck.settings"]
+    table = jobs.make_tasks(app.extensions["factcheck.engine"], settings, lambda *a: None)
+    return table[jobs.BUILD_EXPORT](export_id)
+
+
+def test_ui_export_of_an_article_runs_in_the_background(app, as_user, desk, published_claim):
+    eve = as_user("eve")
+    resp = eve.post("/exports/", {"article_id": str(desk.article.id), "format": "csv"})
+    assert resp.status_code == 302
+    export_id = int(resp.headers["Location"].rstrip("/").split("/")[-1])
+    page = eve.get(f"/exports/{export_id}").get_data(as_text=True)
+    assert "Waiting to start" in page and "<progress" in page
+    assert eve.get(f"/exports/{export_id}.json").get_json()["state"] == "queued"
+    assert build(app, export_id) == "done"
+    assert build(app, export_id) is None  # a second doorbell finds nothing to do
+    status = eve.get(f"/exports/{export_id}.json").get_json()
+    assert status["state"] == "done" and status["download_url"]
+    download = eve.get(status["download_url"])
+    assert download.status_code == 200 and "attachment" in download.headers["Content-Disposition"]
+    rows = list(csv.DictReader(io.StringIO(download.get_data(as_text=True))))
+    assert any(r["claim_id"] == str(published_claim.id) and r["rating"] == "Mostly true" for r in rows)
+    assert as_user("carl").get(f"/exports/{export_id}").status_code == 404  # someone else's export
+
+
+def test_ui_export_of_a_queue_filter(app, as_user, desk, published_claim):
+    eve = as_user("eve")
+    resp = eve.post("/exports/", {"format": "claimreview", "status": "published"})
+    export_id = int(resp.headers["Location"].rstrip("/").split("/")[-1])
+    assert build(app, export_id) == "done"
+    body = eve.get(f"/exports/{export_id}/download").get_data(as_text=True)
+    reviews = json.loads(body)
+    assert [r["claimReviewed"] for r in reviews] == ["The terminal cost $31 million."]
+
+
+def test_bad_export_requests_are_explained(as_user, desk):
+    resp = as_user("eve").post("/exports/", {"format": "xlsx", "status": "published"}, follow_redirects=True)
+    assert "Choose a format" in resp.get_data(as_text=True)
+
+
+def test_api_streams_reports_and_exports(app, desk, published_claim, people, session):
+    from factcheck.services.tokens import create_token
+    _, raw = create_token(session, user=people["carl"])
+    session.commit()
+    api = app.test_client()
+    auth = {"Authorization": f"Bearer {raw}"}
+    resp = api.get(f"/api/v1/articles/{desk.article.id}/report?format=json", headers=auth)
+    assert resp.status_code == 200 and resp.mimetype == "application/json"
+    claims = json.loads(resp.get_data(as_text=True))["claims"]
+    assert any(c["id"] == published_claim.id for c in claims)
+    resp = api.get("/api/v1/claims/export?status=published&format=csv", headers=auth)
+    assert resp.status_code == 200 and str(published_claim.id) in resp.get_data(as_text=True)
+    html = api.get(f"/api/v1/articles/{desk.article.id}/report?format=html", headers=auth)
+    assert html.status_code == 200 and 'application/ld+json' in html.get_data(as_text=True)
+    assert api.get(f"/api/v1/articles/{desk.article.id}/report?format=docx", headers=auth).status_code == 422
+    assert api.get(f"/api/v1/articles/{desk.article.id}/report?format=json").status_code == 401
+    assert api.get("/api/v1/articles/99999/report?format=json", headers=auth).status_code == 404
+
+
+def test_cli_export_and_claimreview(desk, published_claim, database_url, monkeypatch, tmp_path):
+    monkeypatch.setenv("FACTCHECK_DEV", "1")
+    monkeypatch.setenv("FACTCHECK_DATABASE_URL", database_url)
+    out = tmp_path / "reviews.jsonld"
+    result = CliRunner().invoke(main, ["export", str(desk.article.id), "--format", "claimreview", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert json.loads(out.read_text())[0]["@type"] == "ClaimReview"
+    bad = CliRunner().invoke(main, ["export", "424242", "--format", "csv", "-o", str(tmp_path / "x.csv")])
+    assert bad.exit_code != 0 and "no article #424242" in bad.output

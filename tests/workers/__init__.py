@@ -1,0 +1,1 @@
+"""Distributed mode against real services: Redis and `celery -A workers worker` subprocesses."""
