@@ -37,8 +37,8 @@ PER_ARTICLE = 100
 RATINGS = ["True", "Mostly true", "Half true", "Mostly false", "False", "Misleading"]
 
 
-def generate(engine, n: int) -> list[int]:
-    """n published claims, PER_ARTICLE to an article, by Core inserts in batches."""
+def generate(engine, n: int, per_article: int = PER_ARTICLE) -> list[int]:
+    """n published claims, per_article to an article, by Core inserts in batches."""
     now = datetime(2025, 5, 5, 12, tzinfo=timezone.utc)
     t = {m: m.__table__ for m in (User, Article, Claim, Verdict, Event, Source, Capture)}
     with engine.begin() as conn:
@@ -47,8 +47,8 @@ def generate(engine, n: int) -> list[int]:
             role=role, active=True, created_at=now).returning(t[User].c.id)).scalar_one()
             for name, role in (("checker", "checker"), ("editor", "editor")))
         ids: list[int] = []
-        for a in range((n + PER_ARTICLE - 1) // PER_ARTICLE):
-            count = min(PER_ARTICLE, n - a * PER_ARTICLE)
+        for a in range((n + per_article - 1) // per_article):
+            count = min(per_article, n - a * per_article)
             article_id = conn.execute(insert(t[Article]).values(
                 title=f"Port Alder report {a}", url=f"https://news.example.org/{a}", byline="By Jane Doe",
                 published_on=date(2025, 5, 1), body="x", boilerplate=[], threshold=0.5, created_by_id=editor,
@@ -132,6 +132,7 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--claims", type=int, default=10_000)
     ap.add_argument("--database-url", default=None)
+    ap.add_argument("--pdf-claims", type=int, default=200)
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         url = args.database_url or f"sqlite:///{tmp}/bench.sqlite3"
@@ -152,7 +153,35 @@ def main() -> None:
             s, peak, size = measure(lambda fmt=fmt: export(engine, ids, fmt))
             print(f"{label:<44}{s:>9.2f}{peak / 2**20:>10.1f}{size / 2**20:>12.1f}{s / ref_s:>11.2f}"
                   f"{peak / ref_peak:>13.2f}")
+        pdf_report(engine, generate(engine, args.pdf_claims, per_article=args.pdf_claims))
         engine.dispose()
+
+
+def pdf_report(engine, ids: list[int]) -> None:
+    """One article with len(ids) published claims: the HTML report, then the PDF through Chromium."""
+    import shutil
+
+    from factcheck.exports import data
+    from factcheck.exports.report import render_report_html, render_report_pdf
+
+    chromium = shutil.which("chromium")
+    with Session(engine) as s:
+        article_id = s.get(Claim, ids[0]).article_id
+        pub, scale = newsroom.publication(s), newsroom.rating_scale(s)
+
+        def html() -> str:
+            return render_report_html(data.article_report(s, article_id=article_id), publication=pub, scale=scale,
+                                      generated_at=datetime.now(timezone.utc))
+        h_s, h_peak, _ = measure(lambda: len(html()))
+        page = html()
+        print(f"\n{len(ids)}-claim article report:")
+        print(f"{'HTML report (reference: no PDF)':<44}{h_s:>9.2f}{h_peak / 2**20:>10.1f}")
+        if not chromium:
+            print("PDF: skipped, Chromium not installed (apt-get install chromium)")
+            return
+        p_s, p_peak, size = measure(lambda: len(render_report_pdf(page, chromium=chromium)))
+        print(f"{'PDF through Chromium (Python-side peak)':<44}{p_s:>9.2f}{p_peak / 2**20:>10.1f}{size / 2**20:>12.1f}"
+              f"{p_s / h_s:>11.2f}")
 
 
 if __name__ == "__main__":
