@@ -150,4 +150,5 @@ def newsroom_settings():
         session.commit()
         flash("Settings saved. The threshold applies to articles brought in from now on.", "success")
         return redirect(url_for("admin.newsroom_settings"))
-    return render_template("admin/settings.html", form=form, scale=newsroom.rating_scale(session))
+    status = 422 if form.is_submitted() else 200
+    return render_template("admin/settings.html", form=form, scale=newsroom.rating_scale(session)), status

@@ -1,6 +1,8 @@
 """WTForms forms (Flask-WTF adds CSRF to every one)."""
 from __future__ import annotations
 
+from decimal import Decimal
+
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (BooleanField, DateField, DecimalField, HiddenField, IntegerField, PasswordField,
@@ -106,7 +108,7 @@ class UserActiveForm(FlaskForm):
 
 class SettingsForm(FlaskForm):
     threshold = DecimalField("Check-worthiness threshold", places=2,
-                             validators=[InputRequired(), NumberRange(min=0.01, max=0.99)],
+                             validators=[InputRequired(), NumberRange(min=Decimal("0.01"), max=Decimal("0.99"))],
                              description="Sentences scoring at or above this become claims in new articles.")
     min_sources = IntegerField("Sources needed before submitting", validators=[InputRequired(),
                                                                                NumberRange(min=0, max=20)])

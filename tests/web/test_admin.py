@@ -53,7 +53,8 @@ def test_settings(as_user, session):
     ada = as_user("ada")
     good = {"threshold": "0.7", "min_sources": "2", "four_eyes": "", "org_name": "Harrow Checks",
             "org_url": "https://checks.example.org/", "review_url": "https://checks.example.org/c/{claim_id}"}
-    assert ada.post("/admin/settings", {**good, "threshold": "1.5"}).status_code == 200
+    assert ada.post("/admin/settings", {**good, "threshold": "1.5"}).status_code == 422
+    assert ada.post("/admin/settings", {**good, "threshold": "0.01"}).status_code == 302  # the bounds are allowed
     resp = ada.post("/admin/settings", {**good, "review_url": "https://checks.example.org/c/"})
     assert resp.status_code == 422 and "{claim_id}" in resp.get_data(as_text=True)
     assert ada.post("/admin/settings", good).status_code == 302

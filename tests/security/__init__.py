@@ -1,0 +1,1 @@
+"""Security tests: who may use which route, CSRF, API authentication, sign-in throttling, headers."""
