@@ -7,6 +7,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 5000
 DEV := FACTCHECK_DEV=1
+AXE_DIR ?= $(VENV)/axe
 
 .PHONY: run test bench install install-test clean
 
@@ -19,6 +20,9 @@ install: $(BIN)/python
 
 install-test: $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@# axe-core for tests/browser/test_accessibility.py, kept inside the venv (never in the repo)
+	command -v npm >/dev/null && npm install --prefix $(AXE_DIR) --no-save --no-audit --no-fund --silent axe-core@4 \
+	  || echo "npm unavailable: the accessibility audits will install axe-core themselves or be skipped"
 
 run: install
 	$(DEV) $(BIN)/factcheck db upgrade

@@ -1,0 +1,146 @@
+"""axe-core audits of the desk's main pages, with data in every claim status.
+
+axe-core comes from its npm package: `make install-test` puts it under $(VENV)/axe; if it is missing
+the first audit installs it there with npm (FACTCHECK_AXE_DIR points elsewhere). The audit browser
+context bypasses the app's CSP so the script can be injected.
+"""
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.browser.conftest import login
+from tests.browser.test_review_journey import ARTICLE, alert_text, claim_id, paste_article
+from tests.conftest import need
+
+AXE_DIR = Path(os.environ.get("FACTCHECK_AXE_DIR") or Path(sys.prefix) / "axe")
+AXE_JS = AXE_DIR / "node_modules" / "axe-core" / "axe.min.js"
+BLOCKING = ("serious", "critical")
+
+RUN_AXE = """async () => {
+  const result = await axe.run(document, {resultTypes: ['violations']});
+  return result.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+                                      targets: v.nodes.map(n => n.target.join(' '))}));
+}"""
+
+
+@pytest.fixture(scope="session")
+def axe_js() -> Path:
+    if not AXE_JS.is_file():
+        npm = shutil.which("npm")
+        if npm is None:
+            need("axe-core", f"no {AXE_JS} and no npm to install it (make install-test)")
+        try:
+            subprocess.run([npm, "install", "--prefix", str(AXE_DIR), "--no-save", "--no-audit", "--no-fund",
+                            "--silent", "axe-core@4"], check=True, capture_output=True, timeout=300)
+        except (OSError, subprocess.SubprocessError) as exc:
+            need("axe-core", f"npm install axe-core into {AXE_DIR} failed: {exc}")
+        if not AXE_JS.is_file():
+            need("axe-core", f"npm did not leave {AXE_JS}")
+    return AXE_JS
+
+
+@pytest.fixture(scope="module")
+def desk(browser, server):
+    """Browser pages signed in as each person (CSP bypassed for the audit), and a claim in every status."""
+    contexts, pages = [], {}
+    for who in ("anon", "ada", "eve", "carl"):
+        ctx = browser.new_context(viewport={"width": 1280, "height": 900}, bypass_csp=True)
+        contexts.append(ctx)
+        pages[who] = ctx.new_page()
+        if who != "anon":
+            login(pages[who], server, who)
+    eve = pages["eve"]
+    extra = "The contractor hired 310 local workers in 2025, the council said. "
+    text = ARTICLE.replace("Residents were", extra + "Residents were")
+    article_id = paste_article(eve, server, text)
+    claims = {"new": claim_id(eve, "$86 million"), "in_progress": claim_id(eve, "240 million litres"),
+              "in_review": claim_id(eve, "14 percent"), "published": claim_id(eve, "since 1998"),
+              "dismissed": claim_id(eve, "310 local workers")}
+    candidate = eve.locator("details table a").first.get_attribute("href")
+    claims["candidate"] = int(candidate.rsplit("/", 1)[1])
+    eve.goto(f"{server}/claims/{claims['dismissed']}")
+    eve.locator("#reason-dismissed").fill("Already checked last year.")
+    eve.get_by_role("button", name="Dismiss", exact=True).click()
+    assert "is dismissed" in alert_text(eve)
+    for key in ("in_progress", "in_review", "published"):
+        eve.goto(f"{server}/claims/{claims[key]}")
+        eve.get_by_label("Checker").select_option(label="carl (checker)")
+        eve.get_by_label("Due date").fill("2030-06-30")
+        eve.get_by_role("button", name="Assign").click()
+        assert "is assigned to carl" in alert_text(eve)
+        if key == "in_progress":
+            continue
+        form = eve.locator("form[action$='/sources']")
+        form.get_by_label("URL").fill("http://127.0.0.1:9/unreachable-report")
+        form.get_by_role("button", name="Add source").click()
+        eve.get_by_label("Rating").select_option("Mostly false")
+        eve.get_by_label("Rationale").fill("The utilities report gives a **lower** figure.")
+        eve.get_by_role("button", name="Save verdict").click()
+        eve.get_by_role("button", name="Submit for review").click()
+        assert "is submitted for review" in alert_text(eve)
+    ada = pages["ada"]  # eve proposed the verdict: the four-eyes rule needs another editor to publish
+    ada.goto(f"{server}/claims/{claims['published']}")
+    ada.get_by_role("button", name="Publish", exact=True).click()
+    assert "is published" in alert_text(ada)
+    eve.goto(f"{server}/articles/{article_id}")
+    eve.locator(".export-buttons").get_by_role("button", name="HTML report", exact=True).click()
+    eve.wait_for_url(re.compile(r".*/exports/\d+$"))
+    export_url = eve.url
+    yield {"pages": pages, "claims": claims, "article": article_id, "export": export_url}
+    for ctx in contexts:
+        ctx.close()
+
+
+def _review_page(page, d, server):
+    page.goto(f"{server}/articles/new")
+    page.get_by_label("Article text").fill(ARTICLE)
+    page.get_by_role("button", name="Detect structure", exact=True).click()
+    page.get_by_role("heading", name="Check the detected structure").wait_for()
+
+
+# page name -> (who looks, how to get there)
+PAGES = {
+    "login": ("anon", lambda p, d, s: f"{s}/login"),
+    "queue": ("eve", lambda p, d, s: f"{s}/queue"),
+    "queue-filtered": ("eve", lambda p, d, s: f"{s}/queue?status=all&article_id={d['article']}"),
+    "my-work": ("carl", lambda p, d, s: f"{s}/my-work"),
+    "articles": ("eve", lambda p, d, s: f"{s}/articles/"),
+    "article": ("eve", lambda p, d, s: f"{s}/articles/{d['article']}"),
+    "new-article": ("eve", lambda p, d, s: f"{s}/articles/new"),
+    "review": ("eve", _review_page),
+    **{f"claim-{status}": ("eve", lambda p, d, s, status=status: f"{s}/claims/{d['claims'][status]}")
+       for status in ("candidate", "new", "in_progress", "in_review", "published", "dismissed")},
+    "claim-in_progress-as-checker": ("carl", lambda p, d, s: f"{s}/claims/{d['claims']['in_progress']}"),
+    "dashboard": ("eve", lambda p, d, s: f"{s}/dashboard"),
+    "workload": ("eve", lambda p, d, s: f"{s}/workload"),
+    "exports": ("eve", lambda p, d, s: f"{s}/exports/"),
+    "export": ("eve", lambda p, d, s: d["export"]),
+    "admin-users": ("ada", lambda p, d, s: f"{s}/admin/users"),
+    "admin-settings": ("ada", lambda p, d, s: f"{s}/admin/settings"),
+    "admin-tokens": ("ada", lambda p, d, s: f"{s}/admin/tokens"),
+}
+
+
+@pytest.mark.parametrize("name", list(PAGES))
+def test_page_has_no_serious_accessibility_violations(name, desk, server, axe_js):
+    who, where = PAGES[name]
+    page = desk["pages"][who]
+    target = where(page, desk, server)
+    if target:
+        response = page.goto(target)
+        assert response.ok, f"{target} answered {response.status}"
+    status = re.match(r"claim-(\w+?)(-as-checker)?$", name)
+    if status:  # the page really shows a claim in that status
+        assert page.locator(f"h1 .status-{status.group(1)}").count() == 1, page.locator("h1").inner_text()
+    page.add_script_tag(path=str(axe_js))
+    found = [v for v in page.evaluate(RUN_AXE) if v["impact"] in BLOCKING]
+    report = "\n".join(f"  {v['id']} ({v['impact']}): {v['help']}\n" + "\n".join(f"      {t}" for t in v["targets"])
+                       for v in found)
+    assert not found, f"{name} ({page.url}) has serious or critical accessibility violations:\n{report}"
