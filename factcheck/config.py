@@ -42,6 +42,21 @@ def _bool(env: dict[str, str], name: str, default: bool) -> bool:
     raise ConfigError(f"{name} must be true or false, got {raw!r}.")
 
 
+def _login_limit(env: dict[str, str]) -> str | None:
+    """FACTCHECK_LOGIN_LIMIT: failed sign-ins allowed per account and per address, e.g. "10 per minute"; off = none."""
+    raw = (env.get("FACTCHECK_LOGIN_LIMIT") or "10 per minute").strip()
+    if raw.lower() in {"off", "0", "false", "no", "none"}:
+        return None
+    from limits import parse_many
+
+    try:
+        parse_many(raw)
+    except ValueError:
+        raise ConfigError(f"FACTCHECK_LOGIN_LIMIT must be a rate such as '10 per minute' or '20/hour', or 'off'; "
+                          f"got {raw!r}.") from None
+    return raw
+
+
 @dataclass(frozen=True)
 class Settings:
     instance_dir: Path
@@ -63,6 +78,8 @@ class Settings:
     public_url: str                       # this desk's own address, for links in exports
     fetch_per_host: int                   # politeness: concurrent fetches per host
     fetch_host_delay: float               # politeness: seconds between fetch starts on one host
+    login_limit: str | None = "10 per minute"  # failed sign-ins per account and per address; None = no throttle
+    proxy_fix: bool = False               # trust one proxy's X-Forwarded-Proto and X-Forwarded-For
 
     @property
     def embedded(self) -> bool:
@@ -106,7 +123,10 @@ class Settings:
             if screenshots == "on" and not (chromium and Path(chromium).exists()):
                 raise ConfigError("FACTCHECK_SCREENSHOTS=on but no Chromium was found; install chromium or set "
                                   "FACTCHECK_CHROMIUM to its path.")
+        login_limit = _login_limit(env)
         return cls(
+            login_limit=login_limit,
+            proxy_fix=_bool(env, "FACTCHECK_PROXY_FIX", False),
             fetch_policy=policy,
             chromium=chromium,
             capture_stuck_after=timedelta(seconds=_int(env, "FACTCHECK_CAPTURE_STUCK_AFTER", 300)),

@@ -1,10 +1,12 @@
 """The web app: extensions, blueprints, error pages, security headers."""
 from __future__ import annotations
 
-from flask import Flask, current_app, redirect, request, url_for
+from flask import Flask, current_app, has_request_context, redirect, request, url_for
+from flask.sessions import SecureCookieSessionInterface
 from flask_bootstrap import Bootstrap5
 from flask_login import LoginManager, current_user
 from flask_wtf.csrf import CSRFProtect
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from factcheck.config import Settings
 from factcheck.db import get_session
@@ -24,6 +26,10 @@ def settings() -> Settings:
     return current_app.extensions["factcheck.settings"]
 
 
+def settings_of(app: Flask) -> Settings:
+    return app.extensions["factcheck.settings"]
+
+
 @login_manager.user_loader
 def _load_user(user_id: str) -> User | None:
     try:
@@ -33,9 +39,31 @@ def _load_user(user_id: str) -> User | None:
     return user if user is not None and user.active else None
 
 
+class _SessionInterface(SecureCookieSessionInterface):
+    """The session cookie is Secure when configured so, and whenever the request itself came over HTTPS."""
+
+    def get_cookie_secure(self, app: Flask) -> bool:
+        return super().get_cookie_secure(app) or (has_request_context() and request.is_secure)
+
+
+def _secure_cookies_over_https(response):
+    """Over HTTPS every cookie set here (Flask-Login's remember cookie among them) is marked Secure."""
+    if not request.is_secure:
+        return response
+    cookies = response.headers.getlist("Set-Cookie")
+    if any("; secure" not in c.lower() for c in cookies):
+        response.headers.setlist("Set-Cookie", [c if "; secure" in c.lower() else c + "; Secure" for c in cookies])
+    return response
+
+
 def init_app(app: Flask) -> None:
     from factcheck.web import admin, articles, auth, claims, desk, errors, evidence, exports, filters, review
 
+    if settings_of(app).proxy_fix:  # only behind a proxy that sets these headers; otherwise anyone could
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1)
+    app.session_interface = _SessionInterface()
+    # Registered before Flask-Login so it runs after Flask-Login's own after_request (they run in reverse).
+    app.after_request(_secure_cookies_over_https)
     csrf.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
@@ -46,6 +74,7 @@ def init_app(app: Flask) -> None:
     errors.init_app(app)
     for module in (auth, articles, claims, review, desk, evidence, exports, admin):
         app.register_blueprint(module.bp)
+    auth.init_throttle(app, settings_of(app))
 
     # The API authenticates every request itself, by bearer token only; never redirect it to /login.
     from factcheck import api

@@ -1,0 +1,206 @@
+"""Who may use which route: one row per (method, rule), one expected status per role.
+
+Columns: anonymous, carl (a checker, the claim's assignee), cora (a checker, not the assignee), eve (an
+editor, who also made the export), ada (an admin). LOGIN means 302 to /login. A new route fails
+`test_every_route_is_in_the_matrix` until someone decides here who may use it.
+"""
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from typing import Callable
+from urllib.parse import urlsplit
+
+import pytest
+
+from tests.builders import STORY
+from tests.conftest import PASSWORD
+from tests.security.conftest import ROLES, app_routes, build_url
+
+LOGIN = "302 to /login"
+OK, CREATED, FOUND, REFUSED, GONE, NO_TOKEN, INVALID = 200, 201, 302, 403, 404, 401, 422
+
+
+@dataclass(frozen=True)
+class Row:
+    expect: tuple                                # one per ROLES: a status, a set of statuses, or LOGIN
+    body: Callable[..., dict] | None = None      # form / JSON body (query string for GET) from the world
+
+
+def row(anonymous, carl, cora, eve, ada, body=None) -> Row:
+    return Row((anonymous, carl, cora, eve, ada), body)
+
+
+def reads(status=OK, body=None):  # every signed-in person may
+    return row(LOGIN, status, status, status, status, body)
+
+
+def editors(eve_ada, body=None):  # editors and admins; checkers are refused
+    return row(LOGIN, REFUSED, REFUSED, eve_ada, eve_ada, body)
+
+
+def admins(ada, body=None):
+    return row(LOGIN, REFUSED, REFUSED, REFUSED, ada, body)
+
+
+def own_claim(status, body):      # the assignee and editors; another checker is refused
+    return row(LOGIN, status, REFUSED, status, status, body)
+
+
+def api(carl, cora, eve, ada, body=None):
+    return row(NO_TOKEN, carl, cora, eve, ada, body)
+
+
+def api_reads(body=None):
+    return api(OK, OK, OK, OK, body)
+
+
+MATRIX: dict[str, Row] = {
+    # desk pages
+    "GET /": reads(FOUND),
+    "GET /queue": reads(),
+    "GET /my-work": reads(),
+    "GET /dashboard": reads(),
+    "GET /workload": editors(OK),
+    "POST /queue/bulk": editors(FOUND, lambda w: {"action": "due", "selected": f"{w.claim_id}:{w.claim_version}",
+                                                  "due": "2030-01-31", "back": "/queue"}),
+    # sign in and out
+    "GET /login": row(OK, FOUND, FOUND, FOUND, FOUND),
+    "POST /login": row(FOUND, FOUND, FOUND, FOUND, FOUND, lambda w: {"username": "carl", "password": PASSWORD}),
+    "POST /logout": reads(FOUND),
+    # articles
+    "GET /articles/": reads(),
+    "GET /articles/<article_id>": reads(),
+    "GET /articles/new": editors(OK),
+    "POST /articles/new": editors(OK, lambda w: {"body": STORY}),
+    "POST /articles/upload": editors(OK, lambda w: {"upload-file": (io.BytesIO(STORY.encode()), "story.txt")}),
+    "POST /articles/fetch": editors(INVALID, lambda w: {"import-address": "http://127.0.0.1:9/story"}),  # refused
+    "POST /articles/confirm": editors(FOUND, lambda w: {"title": "Ferry terminal", "body": STORY}),
+    # the claim page and its actions (the claim is in progress, so reword/split/merge are refused as input)
+    "GET /claims/<claim_id>": reads(),
+    "GET /claims/<claim_id>/captures.json": reads(),
+    "POST /claims/<claim_id>/comments": reads(FOUND, lambda w: {"body": "Checked the council minutes."}),
+    "POST /claims/<claim_id>/assign": editors(FOUND, lambda w: {"assignee": str(w.cora_id),
+                                                                "version": w.claim_version}),
+    "POST /claims/<claim_id>/due": editors(FOUND, lambda w: {"due": "2030-01-31", "version": w.claim_version}),
+    "POST /claims/<claim_id>/wording": editors(INVALID, lambda w: {"text": "Reworded.", "version": w.claim_version}),
+    "POST /claims/<claim_id>/split": editors(INVALID, lambda w: {
+        "second_part": " ".join(w.claim_text.split()[-2:]), "version": w.claim_version}),
+    "POST /claims/<claim_id>/merge": editors(INVALID, lambda w: {
+        "other_id": w.other_claim_id, "other_version": w.other_claim_version, "version": w.claim_version}),
+    "POST /claims/<claim_id>/sources": own_claim(FOUND, lambda w: {
+        "url": "https://example.org/minutes", "title": "Council minutes", "stance": "context"}),
+    "POST /claims/<claim_id>/sources/<source_id>": own_claim(FOUND, lambda w: {
+        "url": "https://stats.example.org/ferry", "title": "Ferry stats 2025", "stance": "supports",
+        "version": w.source_version}),
+    "POST /claims/<claim_id>/sources/<source_id>/remove": own_claim(FOUND, lambda w: {
+        "version": w.source_version}),
+    "POST /claims/<claim_id>/verdict": own_claim(FOUND, lambda w: {
+        "rating": "False", "rationale": "The council's figure is lower.", "version": w.claim_version}),
+    "POST /claims/<claim_id>/status": own_claim(FOUND, lambda w: {"to": "in_review", "version": w.claim_version}),
+    # archived evidence
+    "GET /captures/<capture_id>/text": reads(),
+    "GET /captures/<capture_id>/warc": reads(),
+    "GET /captures/<capture_id>/screenshot": reads(),
+    # exports: eve's export is hers (and the admin's); to other people it does not exist
+    "GET /exports/": reads(),
+    "POST /exports/": reads(FOUND, lambda w: {"format": "csv"}),
+    "GET /exports/<export_id>": row(LOGIN, GONE, GONE, OK, OK),
+    "GET /exports/<export_id>.json": row(LOGIN, GONE, GONE, OK, OK),
+    "GET /exports/<export_id>/download": row(LOGIN, GONE, GONE, OK, OK),
+    # administration
+    "GET /admin/users": admins(OK),
+    "POST /admin/users": admins(FOUND, lambda w: {"username": "newbie", "role": "checker", "display_name": "New"}),
+    "POST /admin/users/<user_id>/role": admins(FOUND, lambda w: {"role": "editor"}),
+    "POST /admin/users/<user_id>/active": admins(FOUND, lambda w: {"active": "0"}),
+    "GET /admin/tokens": admins(OK),
+    "POST /admin/tokens": admins(FOUND, lambda w: {"user": str(w.cora_id), "name": "CMS import"}),
+    "POST /admin/tokens/<token_id>/revoke": admins(FOUND),
+    "GET /admin/settings": admins(OK),
+    "POST /admin/settings": admins(FOUND, lambda w: {
+        "threshold": "0.5", "min_sources": "1", "four_eyes": "y", "org_name": "Port Alder Checks",
+        "org_url": "https://checks.example.org", "review_url": "https://checks.example.org/c/{claim_id}"}),
+    # the API: bearer tokens only
+    "GET /api/v1/openapi.json": row(OK, OK, OK, OK, OK),  # the public description of the API
+    "POST /api/v1/articles": api(REFUSED, REFUSED, CREATED, CREATED, lambda w: {"title": "Ferry", "body": STORY}),
+    "GET /api/v1/articles/<article_id>": api_reads(),
+    "GET /api/v1/articles/<article_id>/report": api_reads(lambda w: {"format": "csv"}),
+    "GET /api/v1/claims": api_reads(),
+    "GET /api/v1/claims/export": api_reads(lambda w: {"format": "csv"}),
+    "GET /api/v1/claims/<claim_id>": api_reads(),
+    "GET /api/v1/claims/<claim_id>/history": api_reads(),
+    "GET /api/v1/claims/<claim_id>/comments": api_reads(),
+    "GET /api/v1/sources/<source_id>": api_reads(),
+    "POST /api/v1/claims/<claim_id>/comments": api(CREATED, CREATED, CREATED, CREATED, lambda w: {"body": "Noted."}),
+    "PATCH /api/v1/claims/<claim_id>": api(REFUSED, REFUSED, OK, OK, lambda w: {
+        "version": w.claim_version, "due": "2030-01-31"}),
+    "POST /api/v1/claims/<claim_id>/assign": api(REFUSED, REFUSED, OK, OK, lambda w: {
+        "assignee": "cora", "version": w.claim_version}),
+    "POST /api/v1/claims/<claim_id>/sources": api(CREATED, REFUSED, CREATED, CREATED, lambda w: {
+        "url": "https://example.org/minutes"}),
+    "PUT /api/v1/claims/<claim_id>/verdict": api(OK, REFUSED, OK, OK, lambda w: {
+        "rating": "False", "rationale": "The council's figure is lower.", "version": w.claim_version}),
+    "POST /api/v1/claims/<claim_id>/transition": api(OK, REFUSED, OK, OK, lambda w: {
+        "to": "in_review", "version": w.claim_version}),
+}
+
+
+def test_every_route_is_in_the_matrix(app):
+    routes = {f"{method} {rule}" for method, rule in app_routes(app)}
+    missing = sorted(routes - MATRIX.keys())
+    stale = sorted(MATRIX.keys() - routes)
+    assert not missing, f"Routes nobody has decided on; add them to MATRIX: {missing}"
+    assert not stale, f"MATRIX lists routes the app no longer has: {stale}"
+
+
+def _call(app, world, browser, role: str, method: str, rule: str, body: dict):
+    url = build_url(app, method, rule, world.url_values())
+    if rule.startswith("/api/"):
+        headers = {"Authorization": f"Bearer {world.tokens[role]}"} if role != "anonymous" else {}
+        if method == "GET":
+            return app.test_client().get(url, query_string=body, headers=headers)
+        return app.test_client().open(url, method=method, json=body, headers=headers)
+    client = browser(role)
+    if method == "GET":
+        return client.http.get(url, query_string=body)
+    return client.post(url, body)  # with the CSRF token the client's pages carried
+
+
+def _check(app, world, browser, key: str, role: str) -> str | None:
+    """None when the route answered `role` as the matrix says, else what went wrong."""
+    method, rule = key.split(" ", 1)
+    entry = MATRIX[key]
+    expected = entry.expect[ROLES.index(role)]
+    resp = _call(app, world, browser, role, method, rule, entry.body(world) if entry.body else {})
+    status = resp.status_code
+    if expected == LOGIN:
+        ok = status == 302 and urlsplit(resp.headers["Location"]).path == "/login"
+    elif isinstance(expected, (set, frozenset)):
+        ok = status in expected
+    else:
+        ok = status == expected
+    if expected in (REFUSED, GONE, NO_TOKEN, LOGIN) and 200 <= status < 300:
+        ok = False  # a refused role must never see a success, whatever else the row says
+    if ok:
+        return None
+    return (f"{key} as {role}: expected {expected}, got {status}\n"
+            f"{resp.get_data()[:400].decode(errors='replace')}")
+
+
+READS = [key for key in MATRIX if key.startswith("GET ")]
+WRITES = [key for key in MATRIX if not key.startswith("GET ")]
+
+
+@pytest.mark.parametrize("key", READS)
+def test_reads_answer_each_role_as_the_matrix_says(app, world, browser, key):
+    """A GET changes nothing, so every role asks the same world."""
+    problems = [p for role in ROLES if (p := _check(app, world, browser, key, role))]
+    assert not problems, "\n\n".join(problems)
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("key", WRITES)
+def test_writes_answer_each_role_as_the_matrix_says(app, world, browser, key, role):
+    """A permitted write changes the world, so each role gets a fresh one."""
+    problem = _check(app, world, browser, key, role)
+    assert problem is None, problem
