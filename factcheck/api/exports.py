@@ -28,7 +28,7 @@ def article_report(article_id: int, query: ReportQuery):
     settings = current_app.extensions["factcheck.settings"]
     actor()
     return _download(exports.article_export(get_session(), article_id=article_id, fmt=query.format,
-                                            base_url=request.host_url.rstrip("/"), archive_dir=settings.archive_dir,
+                                            base_url=settings.public_url, archive_dir=settings.archive_dir,
                                             chromium=settings.chromium))
 
 
@@ -36,5 +36,7 @@ def article_report(article_id: int, query: ReportQuery):
 @spec.validate(resp=Response(HTTP_401=ErrorOut, HTTP_422=ErrorOut), tags=["exports"])
 def claims_export(query: ClaimExportQuery):
     """Every claim the queue filters select, as CSV, JSON or ClaimReview (published claims only)."""
+    # Links use the configured public address, never the request's Host header (which a client controls).
     return _download(exports.queue_export(get_session(), filter=queue.QueueFilter.from_params(request.args),
-                                          actor=actor(), fmt=query.format, base_url=request.host_url.rstrip("/")))
+                                          actor=actor(), fmt=query.format,
+                                          base_url=current_app.extensions["factcheck.settings"].public_url))

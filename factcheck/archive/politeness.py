@@ -57,19 +57,30 @@ class RedisGate:
 
     @contextmanager
     def slot(self, host: str) -> Iterator[None]:
+        import redis
+
         busy, pause = f"factcheck:fetch:{host}:busy", f"factcheck:fetch:{host}:pause"
         deadline = time.monotonic() + self.wait
-        while True:
-            taken = self.redis.incr(busy)
-            self.redis.expire(busy, int(self.hold))  # a killed worker's slot frees itself
-            if taken <= self.per_host:
-                if self.delay <= 0 or self.redis.set(pause, 1, nx=True, px=max(int(self.delay * 1000), 1)):
-                    break
-            self.redis.decr(busy)
-            if time.monotonic() >= deadline:
-                raise HostBusy(host)
-            time.sleep(min(max(self.delay, 0.05), 0.5))
+        try:
+            while True:
+                taken = self.redis.incr(busy)
+                if taken < 1:  # a counter left negative across a Redis restart: start again from zero
+                    self.redis.set(busy, 1, ex=int(self.hold))
+                    taken = 1
+                self.redis.expire(busy, int(self.hold))  # a killed worker's slot frees itself
+                if taken <= self.per_host:
+                    if self.delay <= 0 or self.redis.set(pause, 1, nx=True, px=max(int(self.delay * 1000), 1)):
+                        break
+                self.redis.decr(busy)
+                if time.monotonic() >= deadline:
+                    raise HostBusy(host)
+                time.sleep(min(max(self.delay, 0.05), 0.5))
+        except redis.exceptions.RedisError as exc:  # no broker, no shared counters: wait and retry later
+            raise HostBusy(f"{host} (Redis unavailable: {exc})") from None
         try:
             yield
         finally:
-            self.redis.decr(busy)
+            try:
+                self.redis.decr(busy)
+            except redis.exceptions.RedisError:
+                pass  # the counter expires by itself after `hold` seconds

@@ -46,6 +46,15 @@ def _conflict(session: Session, claim: Claim) -> Conflict:
                     "Nothing was saved; your input is kept below so you can apply it again.")
 
 
+def check_version(session: Session, *, claim: Claim, expected_version: int) -> None:
+    """Refuse early, as a conflict, an action decided on a version that is no longer current.
+
+    Without this, a stale "publish" on a claim someone else already published would read as a
+    forbidden move (published -> published) instead of "changed meanwhile"."""
+    if claim.version != expected_version:
+        raise _conflict(session, claim)
+
+
 def lock_version(session: Session, *, claim: Claim, expected_version: int) -> None:
     """Compare-and-set the version: the database decides which of two writers wins."""
     result = session.execute(
@@ -66,6 +75,7 @@ def change_status(session: Session, *, claim: Claim, to: str, actor: User, expec
                   reason: str = "") -> Claim:
     """Promote a candidate, dismiss (reason required) or restore, as the workflow table allows."""
     old = claim.status
+    check_version(session, claim=claim, expected_version=expected_version)
     workflow.check_transition(actor.role, old, to, reason=reason)
     if to == ClaimStatus.new and claim.merged_into_id is not None:
         raise ValidationError(f"This sentence was merged into claim #{claim.merged_into_id}; split that claim instead.")

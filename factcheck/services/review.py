@@ -17,7 +17,7 @@ from factcheck.models.articles import ClaimStatus as S
 from factcheck.services import claims as shaping
 from factcheck.services import history
 from factcheck.services import settings as newsroom
-from factcheck.services.claims import lock_version
+from factcheck.services.claims import check_version, lock_version
 
 MAX_RATIONALE = 20_000
 MAX_COMMENT = 20_000
@@ -50,6 +50,7 @@ def _label(user: User | None) -> str | None:
 def assign(session: Session, *, claim: Claim, assignee: User, actor: User, expected_version: int,
            due: datetime | None = None) -> Claim:
     """Give the claim to a checker (or take it yourself); a new claim goes in progress."""
+    check_version(session, claim=claim, expected_version=expected_version)
     self_service = assignee.id == actor.id
     if self_service and claim.assignee_id is None:
         workflow.require(actor.role, "self_assign", ctx(claim, actor))
@@ -152,6 +153,7 @@ def transition(session: Session, *, claim: Claim, to: str, actor: User, expected
         target = S(to)
     except ValueError:
         raise ValidationError(f"Unknown status {to!r}.", fields={"to": "Unknown status."}) from None
+    check_version(session, claim=claim, expected_version=expected_version)
     if (S(claim.status), target) in {(S.candidate, S.new), (S.new, S.dismissed), (S.candidate, S.dismissed),
                                      (S.dismissed, S.new)}:
         return shaping.change_status(session, claim=claim, to=target.value, actor=actor,

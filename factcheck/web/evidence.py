@@ -66,7 +66,8 @@ def _file(capture_id: int, attr: str, mimetype: str, *, download: str | None = N
     if not path.is_file():
         abort(404)
     resp = send_file(path, mimetype=mimetype, as_attachment=download is not None, download_name=download,
-                     conditional=True, max_age=3600)
+                     conditional=True)
+    resp.headers["Cache-Control"] = "private, no-store"  # evidence needs a sign-in: never in a shared cache
     resp.headers["Content-Security-Policy"] = "sandbox; default-src 'none'"
     resp.headers["X-Content-Type-Options"] = "nosniff"
     return resp

@@ -42,7 +42,8 @@ def create():
     except ValidationError as exc:
         session.rollback()
         flash(exc.message, "danger")
-        return redirect(request.referrer or url_for("desk.queue_page"))
+        back = url_for("articles.detail", article_id=article_id) if article_id else url_for("desk.queue_page")
+        return redirect(back)
     session.commit()
     if session.info.pop("jobs_delayed", False):
         flash("The export is queued, but the background workers cannot be reached right now; it will start "

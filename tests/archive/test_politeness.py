@@ -63,3 +63,16 @@ def test_other_hosts_are_not_held_up(make_gate):
         with pytest.raises(HostBusy):
             with gate.slot(busy):
                 pass
+
+
+def test_redis_down_means_wait_and_retry_not_a_crash():
+    import socket
+
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()  # nothing listens there now
+    gate = RedisGate(f"redis://127.0.0.1:{port}/0", per_host=1, delay=0.0, wait=0.5)
+    with pytest.raises(HostBusy, match="Redis unavailable"):
+        with gate.slot("example.org"):
+            pass

@@ -138,3 +138,16 @@ def test_rating_must_be_on_the_scale(session, people, claim):
     with pytest.raises(ValidationError, match="Choose a rating"):
         review.propose_verdict(session, claim=claim, rating="Pants on fire", rationale="x", actor=people["carl"],
                                expected_version=2)
+
+
+def test_a_stale_publish_is_a_conflict_not_a_refusal(session, people, claim):
+    carl, eve, ada = people["carl"], people["eve"], people["ada"]
+    review.assign(session, claim=claim, assignee=carl, actor=eve, expected_version=1)
+    sources.add_source(session, claim=claim, url="https://example.org/a", actor=carl)
+    review.propose_verdict(session, claim=claim, rating="True", rationale="Yes.", actor=carl, expected_version=2)
+    review.transition(session, claim=claim, to="in_review", actor=carl, expected_version=3)
+    session.commit()
+    review.transition(session, claim=claim, to="published", actor=eve, expected_version=4)
+    session.commit()
+    with pytest.raises(Conflict, match="changed by Eve"):
+        review.transition(session, claim=claim, to="published", actor=ada, expected_version=4)
