@@ -1,0 +1,531 @@
+"""The whole distributed stack under load on this machine, with optional faults, then a consistency check.
+
+    python bench/stack/run.py [--seconds 180] [--checkers 50] [--editors 5] [--faults] [--doc docs/load.md]
+
+Starts: a fresh PostgreSQL database on the machine's cluster (127.0.0.1:5432), its own redis-server on a free
+loopback port (never the shared one), `factcheck db upgrade`, users and API tokens, gunicorn (4 gthread workers),
+2 Celery workers, 1 beat, and the local "cited web" (bench/stack/citedweb.py). Runs the simulated desk
+(bench/stack/load.py), prints figures every 10 s, waits for the capture backlog to drain, checks consistency, and
+stops everything it started (process groups), also on Ctrl+C or error.
+"""
+from __future__ import annotations
+
+import argparse
+import base64
+import hashlib
+import json
+import os
+import platform
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parents[1]
+VENV = ROOT / ".venv"
+BIN = VENV / "bin"
+PG = "postgresql://postgres@127.0.0.1:5432"
+DB_NAME = "factcheck_stack_bench"
+
+if Path(sys.prefix).resolve() != VENV.resolve() and os.environ.get("FACTCHECK_STACK_REEXEC") != "1":
+    os.environ["FACTCHECK_STACK_REEXEC"] = "1"
+    os.execv(str(BIN / "python"), [str(BIN / "python"), *sys.argv])
+
+import psycopg  # noqa: E402
+import requests  # noqa: E402
+
+sys.path.insert(0, str(HERE))
+import load  # noqa: E402
+
+
+def log(msg: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}] {msg}", flush=True)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Stack:
+    """Every process this run started, each in its own process group."""
+
+    def __init__(self, workdir: Path, env: dict[str, str]) -> None:
+        self.workdir, self.env = workdir, env
+        self.procs: dict[str, subprocess.Popen] = {}
+
+    def start(self, name: str, argv: list[str]) -> subprocess.Popen:
+        out = open(self.workdir / f"{name}.log", "ab")
+        p = subprocess.Popen(argv, cwd=ROOT, env=self.env, stdout=out, stderr=subprocess.STDOUT,
+                             stdin=subprocess.DEVNULL, start_new_session=True)
+        self.procs[name] = p
+        log(f"started {name} (pid {p.pid}): {' '.join(argv[:6])}{' …' if len(argv) > 6 else ''}")
+        return p
+
+    def signal(self, name: str, sig: int) -> None:
+        p = self.procs[name]
+        try:
+            os.killpg(p.pid, sig)
+        except ProcessLookupError:
+            pass
+
+    def stop(self, name: str, timeout: float = 10.0) -> None:
+        p = self.procs.pop(name, None)
+        if p is None:
+            return
+        if p.poll() is None:
+            try:
+                os.killpg(p.pid, signal.SIGTERM)
+            except ProcessLookupError:
+                pass
+            try:
+                p.wait(timeout)
+            except subprocess.TimeoutExpired:
+                pass
+        try:
+            os.killpg(p.pid, signal.SIGKILL)  # the group: pool children, gunicorn workers
+        except ProcessLookupError:
+            pass
+        p.wait()
+
+    def stop_all(self) -> None:
+        for name in reversed(list(self.procs)):
+            self.stop(name)
+        log("stopped every process this run started")
+
+
+def wait_http(url: str, timeout: float, what: str) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if requests.get(url, timeout=2).status_code < 500:
+                return
+        except requests.RequestException:
+            pass
+        time.sleep(0.3)
+    raise RuntimeError(f"{what} did not answer at {url} within {timeout:.0f} s")
+
+
+def wait_redis(port: int, timeout: float = 10.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        r = subprocess.run(["redis-cli", "-p", str(port), "ping"], capture_output=True, text=True)
+        if r.stdout.strip() == "PONG":
+            return
+        time.sleep(0.2)
+    raise RuntimeError(f"redis-server on port {port} did not answer")
+
+
+def sql(query: str, *args) -> list[tuple]:
+    with psycopg.connect(f"{PG}/{DB_NAME}", autocommit=True, connect_timeout=5) as conn:
+        return conn.execute(query, args).fetchall()
+
+
+def backlog() -> dict[str, int]:
+    counts = {s: 0 for s in ("queued", "fetching", "retrying", "archived", "failed")}
+    for state, n in sql("SELECT state, count(*) FROM captures GROUP BY state"):
+        counts[state] = n
+    return counts
+
+
+def fmt_backlog(b: dict[str, int]) -> str:
+    return (f"captures queued/fetching/retrying={b['queued']}/{b['fetching']}/{b['retrying']} "
+            f"archived={b['archived']} failed={b['failed']}")
+
+
+# --------------------------------------------------------------------------------------------------- faults
+
+
+class Faults:
+    def __init__(self, stack: Stack, desk: load.Desk, redis_port: int, people: dict[str, dict], worker_argv) -> None:
+        self.stack, self.desk, self.redis_port, self.people = stack, desk, redis_port, people
+        self.worker_argv = worker_argv
+        self.outcomes: list[tuple[str, str]] = []
+        self.killed_fetching: list[int] = []
+        self.outage_queued: list[int] = []
+
+    def note(self, step: str, outcome: str) -> None:
+        self.outcomes.append((step, outcome))
+        log(f"FAULT {step}: {outcome}")
+
+    def kill_worker(self) -> None:
+        fetching = [r[0] for r in sql("SELECT id FROM captures WHERE state IN ('fetching','queued')")]
+        pid = self.stack.procs["worker1"].pid
+        self.stack.signal("worker1", signal.SIGKILL)
+        self.stack.procs["worker1"].wait()
+        self.stack.procs.pop("worker1")
+        self.killed_fetching = fetching
+        self.stack.start("worker3", self.worker_argv("w3"))
+        self.note("SIGKILL Celery worker 1", f"killed process group {pid} with {len(fetching)} captures queued or "
+                  f"fetching at that moment; started worker3 (their final states are checked at the end)")
+
+    def restart_redis(self, down_for: float = 5.0) -> None:
+        errors_before = self.desk.stats.errors
+        t0 = datetime.now(timezone.utc)
+        self.stack.stop("redis")
+        log(f"redis-server (our own, port {self.redis_port}) stopped; staying down {down_for:.0f} s")
+        time.sleep(down_for)
+        self.stack.start("redis", redis_argv(self.redis_port))
+        wait_redis(self.redis_port)
+        self.outage_queued = [r[0] for r in sql("SELECT id FROM captures WHERE created_at >= %s", t0.replace(tzinfo=None))]
+        time.sleep(3)
+        self.note("restart our redis-server (broker outage, no persistence: queued messages lost)",
+                  f"down {down_for:.0f} s; client errors during outage+3 s: {self.desk.stats.errors - errors_before}; "
+                  f"{len(self.outage_queued)} captures created while down or just after (final states checked at "
+                  f"the end)")
+
+    def double_publish(self, trials: int = 5) -> None:
+        base, stats = self.desk.base, self.desk.stats
+        admin = load.Client(base, self.people["admin1"], stats)
+        eds = [load.Client(base, self.people["editor1"], stats), load.Client(base, self.people["editor2"], stats)]
+        results = []
+        for t in range(trials):
+            r = admin.call("fault:article", "POST", "/api/v1/articles",
+                           json={"title": f"Double publish {t}", "body": load.article_body(__import__('random').Random(t))})
+            claim = next(c for c in r.json()["claims"] if c["status"] == "new")
+            cid = claim["id"]
+            r = admin.call("fault:assign", "POST", f"/api/v1/claims/{cid}/assign",
+                           json={"assignee": "admin1", "version": claim["version"]})
+            admin.call("fault:source", "POST", f"/api/v1/claims/{cid}/sources",
+                       json={"url": f"{self.desk.cited}/p/{t}", "stance": "supports"})
+            r = admin.call("fault:verdict", "PUT", f"/api/v1/claims/{cid}/verdict",
+                           json={"rating": "True", "rationale": "race test", "version": r.json()["version"]})
+            r = admin.call("fault:submit", "POST", f"/api/v1/claims/{cid}/transition",
+                           json={"to": "in_review", "version": r.json()["version"]})
+            version = r.json()["version"]
+            barrier = threading.Barrier(2)
+            got: list[int] = []
+
+            def publish(c: load.Client) -> None:
+                barrier.wait()
+                p = c.call("fault:publish_race", "POST", f"/api/v1/claims/{cid}/transition", expected=(409,),
+                           json={"to": "published", "version": version})
+                got.append(p.status_code if p is not None else 0)
+
+            ths = [threading.Thread(target=publish, args=(e,)) for e in eds]
+            for th in ths:
+                th.start()
+            for th in ths:
+                th.join()
+            final = sql("SELECT status FROM claims WHERE id=%s", cid)[0][0]
+            n_pub = sql("SELECT count(*) FROM events WHERE claim_id=%s AND kind='status' AND new='published'", cid)[0][0]
+            results.append((cid, sorted(got), final, n_pub))
+        one_wins = all(sorted(g)[0] == 200 and sorted(g)[1] >= 400 and f == "published" and n == 1
+                       for _, g, f, n in results)
+        all_409 = all(g == [200, 409] for _, g, _, _ in results)
+        verdict = ("PASS" if one_wins and all_409 else
+                   "PARTIAL (exactly one wins every time, but the loser is not always answered 409)" if one_wins
+                   else "FAIL")
+        self.note("two editors publish the same claim at the same moment",
+                  verdict + ": " + "; ".join(
+                      f"claim {cid}: answers {g}, status {f}, publish events {n}" for cid, g, f, n in results))
+
+
+def redis_argv(port: int) -> list[str]:
+    return ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
+
+
+# --------------------------------------------------------------------------------------------------- checks
+
+
+def consistency(archive_dir: Path) -> dict:
+    from warcio.archiveiterator import ArchiveIterator
+
+    out: dict = {}
+    bad_status = sql("""
+        SELECT c.id, c.status, e.new FROM claims c
+        LEFT JOIN LATERAL (SELECT new FROM events WHERE claim_id = c.id AND kind = 'status'
+                           ORDER BY id DESC LIMIT 1) e ON true
+        WHERE (e.new IS NULL AND c.status NOT IN ('new', 'candidate')) OR (e.new IS NOT NULL AND e.new <> c.status)""")
+    out["claims"] = sql("SELECT count(*) FROM claims")[0][0]
+    out["claims_status_mismatch"] = [list(r) for r in bad_status]
+    rows = sql("SELECT id, warc_path, sha256 FROM captures WHERE state = 'archived'")
+    problems = []
+    for cid, rel, digest in rows:
+        path = archive_dir / (rel or "")
+        if not rel or not path.is_file():
+            problems.append(f"capture {cid}: WARC {rel} missing")
+            continue
+        final = None
+        with open(path, "rb") as fh:
+            for rec in ArchiveIterator(fh):
+                if rec.rec_type == "response":
+                    final = (rec.content_stream().read(), rec.rec_headers.get_header("WARC-Payload-Digest"))
+        if final is None:
+            problems.append(f"capture {cid}: no response record")
+            continue
+        payload, header = final
+        if hashlib.sha256(payload).hexdigest() != digest:
+            problems.append(f"capture {cid}: payload sha256 differs from the row")
+        if header and header.startswith("sha1:") and \
+                header != "sha1:" + base64.b32encode(hashlib.sha1(payload).digest()).decode():
+            problems.append(f"capture {cid}: WARC-Payload-Digest does not verify")
+    out["archived_checked"] = len(rows)
+    out["warc_problems"] = problems
+    out["stuck_jobs"] = [list(r) for r in sql(
+        "SELECT id, state, attempts, reason FROM captures WHERE state NOT IN ('archived', 'failed')")]
+    out["failed_without_reason"] = sql("SELECT count(*) FROM captures WHERE state='failed' AND reason=''")[0][0]
+    out["sources_without_capture"] = sql(
+        "SELECT count(*) FROM sources s WHERE s.url IS NOT NULL AND NOT EXISTS "
+        "(SELECT 1 FROM captures c WHERE c.source_id = s.id)")[0][0]
+    out["failed_reasons"] = [list(r) for r in sql(
+        "SELECT left(reason, 90), count(*) FROM captures WHERE state='failed' GROUP BY 1 ORDER BY 2 DESC LIMIT 8")]
+    out["stuck_exports"] = sql("SELECT count(*) FROM exports WHERE state NOT IN ('done', 'failed')")[0][0] \
+        if sql("SELECT to_regclass('exports') IS NOT NULL")[0][0] else 0
+    return out
+
+
+# --------------------------------------------------------------------------------------------------- main
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--seconds", type=int, default=180)
+    ap.add_argument("--checkers", type=int, default=50)
+    ap.add_argument("--editors", type=int, default=5)
+    ap.add_argument("--faults", action="store_true")
+    ap.add_argument("--drain", type=int, default=60, help="seconds to wait for the capture backlog")
+    ap.add_argument("--doc", default=str(ROOT / "docs" / "load.md"), help="write the results here ('' = don't)")
+    args = ap.parse_args()
+
+    workdir = Path(tempfile.mkdtemp(prefix="factcheck-stack-"))
+    archive_dir = workdir / "archive"
+    archive_dir.mkdir()
+    web_port, cited_port, redis_port = free_port(), free_port(), free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("FACTCHECK_")}
+    env.update({
+        "PATH": f"{BIN}:{env.get('PATH', '')}",
+        "FACTCHECK_DEV": "1",
+        "FACTCHECK_DATABASE_URL": f"{PG}/{DB_NAME}",
+        "FACTCHECK_REDIS_URL": f"redis://127.0.0.1:{redis_port}/10",
+        "FACTCHECK_ARCHIVE_DIR": str(archive_dir),
+        "FACTCHECK_INSTANCE_DIR": str(workdir / "instance"),
+        "FACTCHECK_SCREENSHOTS": "off",
+        "FACTCHECK_FETCH_ALLOW": f"127.0.0.1:{cited_port}",
+        "FACTCHECK_FETCH_HOST_DELAY_MS": "0",
+        "FACTCHECK_FETCH_PER_HOST": "8",
+        "FACTCHECK_SWEEP_EVERY": "2",
+        # bench-only: the defaults (300 s / 60 s) would keep a killed worker's jobs `fetching` for 5 minutes,
+        # longer than the whole drain window; see docs/load.md
+        "FACTCHECK_CAPTURE_STUCK_AFTER": "30",
+        "FACTCHECK_CAPTURE_QUEUED_AFTER": "10",
+        "FACTCHECK_PUBLIC_URL": f"http://127.0.0.1:{web_port}",
+    })
+    stack = Stack(workdir, env)
+    stop = threading.Event()
+    log(f"work dir {workdir}; web :{web_port}, cited web :{cited_port}, own redis :{redis_port} db 10, "
+        f"database {DB_NAME}")
+
+    def on_term(signum, frame):
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, on_term)
+    result: dict = {"args": vars(args), "started": datetime.now(timezone.utc).isoformat(timespec="seconds")}
+    try:
+        with psycopg.connect(f"{PG}/postgres", autocommit=True) as conn:
+            conn.execute(f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
+            conn.execute(f"CREATE DATABASE {DB_NAME}")
+        stack.start("redis", redis_argv(redis_port))
+        wait_redis(redis_port)
+        subprocess.run(["redis-cli", "-p", str(redis_port), "-n", "10", "flushdb"], check=True, capture_output=True)
+        subprocess.run([str(BIN / "factcheck"), "db", "upgrade"], cwd=ROOT, env=env, check=True, capture_output=True)
+        t0 = time.monotonic()
+        prov = subprocess.run([str(BIN / "python"), str(HERE / "provision.py"), str(args.editors),
+                               str(args.checkers)], cwd=ROOT, env=env, check=True, capture_output=True, text=True)
+        people = json.loads(prov.stdout.strip().splitlines()[-1])["users"]
+        log(f"created {len(people)} users and API tokens via the factcheck CLI commands in "
+            f"{time.monotonic() - t0:.1f} s")
+        stack.start("citedweb", [str(BIN / "python"), str(HERE / "citedweb.py"), str(cited_port)])
+        stack.start("gunicorn", [str(BIN / "gunicorn"), "-w", "4", "-k", "gthread", "--threads", "4",
+                                 "-b", f"127.0.0.1:{web_port}", "--timeout", "60", "--access-logfile", "-",
+                                 "factcheck.wsgi:app"])
+
+        def worker_argv(name: str) -> list[str]:
+            return [str(BIN / "celery"), "-A", "workers", "worker", "--concurrency", "2", "-n", f"{name}@bench",
+                    "--loglevel", "INFO"]
+
+        stack.start("worker1", worker_argv("w1"))
+        stack.start("worker2", worker_argv("w2"))
+        stack.start("beat", [str(BIN / "celery"), "-A", "workers", "beat", "--loglevel", "INFO",
+                             "-s", str(workdir / "celerybeat-schedule")])
+        base, cited = f"http://127.0.0.1:{web_port}", f"http://127.0.0.1:{cited_port}"
+        wait_http(f"{base}/login", 60, "gunicorn")
+        wait_http(f"{cited}/p/1", 10, "cited web")
+        time.sleep(3)  # let the Celery workers connect
+
+        stats = load.Stats()
+        desk = load.Desk(base, cited, people, stats, stop)
+        by_name = {p["username"]: p for p in people}
+        faults = Faults(stack, desk, redis_port, by_name, worker_argv)
+        plan = []
+        if args.faults:
+            plan = [(0.3, faults.kill_worker), (0.5, faults.restart_redis), (0.7, faults.double_publish)]
+        log(f"load: {args.editors} editors + {args.checkers} checkers for {args.seconds} s"
+            + (" with faults" if args.faults else ""))
+        threads = load.start(desk)
+        begin = time.monotonic()
+        next_report, last_report = begin + 10, begin
+        intervals = []
+        while (now := time.monotonic()) < begin + args.seconds:
+            if plan and now - begin >= plan[0][0] * args.seconds:
+                step = plan.pop(0)[1]
+                try:
+                    step()
+                except Exception as exc:  # a failed fault step is an outcome, not the end of the run
+                    faults.note(step.__name__, f"step itself failed: {exc!r}")
+            if now >= next_report:
+                window = stats.take_window()
+                secs = now - last_report
+                last_report = now
+                kinds: dict[str, list[float]] = {}
+                for k, s in window:
+                    kinds.setdefault(k, []).append(s)
+                top = sorted(kinds.items(), key=lambda kv: -len(kv[1]))[:5]
+                b = backlog()
+                intervals.append({"t": round(now - begin), "rps": len(window) / secs, **b})
+                log(f"t={now - begin:5.0f}s rps={len(window) / secs:6.1f} total={stats.total} errors={stats.errors} "
+                    f"500s={stats.s500} expected4xx={stats.expected_4xx} | {fmt_backlog(b)}")
+                log("          " + "  ".join(f"{k} p50={load.pct(sorted(v), 50) * 1000:.0f}ms "
+                                            f"p95={load.pct(sorted(v), 95) * 1000:.0f}ms" for k, v in top))
+                next_report = now + 10
+            time.sleep(0.2)
+        elapsed = time.monotonic() - begin
+        stop.set()
+        for t in threads:
+            t.join(35)
+        log(f"load stopped after {elapsed:.0f} s: {stats.total} requests, {stats.total / elapsed:.1f} req/s, "
+            f"{stats.errors} errors, {stats.s500} × 500, sources added {desk.sources_added}, "
+            f"claims published {desk.published}")
+
+        drain_start = time.monotonic()
+        while time.monotonic() - drain_start < args.drain:
+            b = backlog()
+            if b["queued"] + b["fetching"] + b["retrying"] == 0:
+                break
+            time.sleep(2)
+        drained = time.monotonic() - drain_start
+        b = backlog()
+        log(f"drain: {drained:.0f} s; {fmt_backlog(b)}")
+        checks = consistency(archive_dir)
+        if args.faults:
+            for label, ids in (("killed-worker captures", faults.killed_fetching),
+                               ("broker-outage captures", faults.outage_queued)):
+                if ids:
+                    states = dict(sql("SELECT state, count(*) FROM captures WHERE id = ANY(%s) GROUP BY state", ids))
+                    faults.note(f"afterwards: {label}", json.dumps(states))
+        faults.outcomes.append(("restart PostgreSQL", "SKIPPED: the cluster at 127.0.0.1:5432 is shared; "
+                                                      "stopping it is not ours to do"))
+        logs = {}
+        for f in sorted(workdir.glob("*.log")):
+            text = f.read_text(errors="replace")
+            logs[f.stem] = {"tracebacks": text.count("Traceback"), "error_lines": text.count(" ERROR")}
+        result.update({
+            "elapsed": elapsed, "total": stats.total, "rps": stats.total / elapsed, "errors": stats.errors,
+            "s500": stats.s500, "expected_4xx": stats.expected_4xx, "conn_errors": stats.conn_errors,
+            "error_samples": stats.error_samples, "table": stats.table(), "sources_added": desk.sources_added,
+            "published": desk.published, "articles": len(desk.articles), "drain_seconds": drained,
+            "backlog_end": b, "intervals": intervals, "checks": checks, "faults": faults.outcomes, "logs": logs,
+            "workdir": str(workdir), "users": len(people),
+        })
+        print_summary(result)
+        (workdir / "result.json").write_text(json.dumps(result, indent=2, default=str))
+        if args.doc:
+            write_doc(Path(args.doc), result)
+            log(f"wrote {args.doc}")
+        ok = not (checks["claims_status_mismatch"] or checks["warc_problems"] or checks["stuck_jobs"])
+        return 0 if ok else 1
+    except KeyboardInterrupt:
+        log("interrupted")
+        return 130
+    finally:
+        stop.set()
+        stack.stop_all()
+        log(f"logs and archive kept in {workdir}; database {DB_NAME} kept for inspection")
+
+
+def print_summary(r: dict) -> None:
+    print("\nkind                         n    p50 ms   p95 ms  statuses")
+    for kind, n, p50, p95, codes in r["table"]:
+        print(f"{kind:<24} {n:>6} {p50 * 1000:>9.0f} {p95 * 1000:>8.0f}  {codes}")
+    c = r["checks"]
+    print(f"\nconsistency: {c['claims']} claims, {len(c['claims_status_mismatch'])} status mismatches; "
+          f"{c['archived_checked']} archived WARCs checked, {len(c['warc_problems'])} problems; "
+          f"{len(c['stuck_jobs'])} jobs not finished; {c['failed_without_reason']} failed without reason")
+    for s in r["error_samples"][:15]:
+        print("  error:", s)
+    for step, outcome in r["faults"]:
+        print(f"  fault: {step}: {outcome}")
+    print("  logs:", json.dumps(r["logs"]))
+
+
+def write_doc(path: Path, r: dict) -> None:
+    a = r["args"]
+    c = r["checks"]
+    cmd = f"python bench/stack/run.py --seconds {a['seconds']} --checkers {a['checkers']} --editors {a['editors']}" \
+          + (" --faults" if a["faults"] else "")
+    lines = [
+        "# Load test of the distributed stack", "",
+        f"Command: `{cmd}`  ", f"Date: {r['started']}  ",
+        f"Machine: {os.cpu_count()} cores, {platform.platform()}, Python {platform.python_version()}; everything "
+        "(PostgreSQL, Redis, gunicorn, Celery, the cited web and the load generator) on the same machine.", "",
+        "Stack: gunicorn 4 workers × 4 threads (gthread), 2 Celery workers (concurrency 2), 1 beat "
+        "(FACTCHECK_SWEEP_EVERY=2), a fresh PostgreSQL database, a private redis-server on a free loopback port "
+        "(db 10), screenshots off, FACTCHECK_FETCH_PER_HOST=8, FACTCHECK_FETCH_HOST_DELAY_MS=0, bench-only "
+        "FACTCHECK_CAPTURE_STUCK_AFTER=30 and FACTCHECK_CAPTURE_QUEUED_AFTER=10.", "",
+        f"Load: {a['editors']} editors and {a['checkers']} checkers as threads on the JSON API (bearer tokens from "
+        "`factcheck tokens create`), editors also view HTML pages on a signed-in session. "
+        "Cited web: pages 1 KB–300 KB, slow pages (1–3 s), redirects, 404s, flaky 500s (fail once with "
+        "Retry-After: 1) and dead 500s.", "",
+        "## Figures", "",
+        "| Figure | Value |", "|---|---|",
+        f"| Load duration | {r['elapsed']:.0f} s |",
+        f"| Requests | {r['total']} ({r['rps']:.1f} req/s) |",
+        f"| Errors (5xx, connection errors, unexpected 4xx) | {r['errors']} |",
+        f"| HTTP 500s | {r['s500']} |",
+        f"| Expected 4xx (409 stale version, 403/422 claim moved on) | {r['expected_4xx']} |",
+        f"| Articles brought in / sources added / claims published by the load | {r['articles']} / "
+        f"{r['sources_added']} / {r['published']} |",
+        f"| Backlog drained after load | {r['drain_seconds']:.0f} s → queued/fetching/retrying "
+        f"{r['backlog_end']['queued']}/{r['backlog_end']['fetching']}/{r['backlog_end']['retrying']}, archived "
+        f"{r['backlog_end']['archived']}, failed {r['backlog_end']['failed']} |", "",
+        "| Request kind | n | median ms | p95 ms | statuses |", "|---|---:|---:|---:|---|",
+    ]
+    for kind, n, p50, p95, codes in r["table"]:
+        lines.append(f"| {kind} | {n} | {p50 * 1000:.0f} | {p95 * 1000:.0f} | {codes} |")
+    lines += ["", "Backlog every 10 s:", "", "| t (s) | req/s | queued | fetching | retrying | archived | failed |",
+              "|---:|---:|---:|---:|---:|---:|---:|"]
+    for i in r["intervals"]:
+        lines.append(f"| {i['t']} | {i['rps']:.1f} | {i['queued']} | {i['fetching']} | {i['retrying']} | "
+                     f"{i['archived']} | {i['failed']} |")
+    lines += ["", "## Consistency check", "",
+              f"- Claims whose status disagrees with their last status event: {len(c['claims_status_mismatch'])} "
+              f"of {c['claims']}.",
+              f"- Archived captures whose WARC is missing or whose final response payload does not hash to the "
+              f"row's SHA-256 (warcio ArchiveIterator): {len(c['warc_problems'])} of {c['archived_checked']}.",
+              f"- Capture jobs not archived or failed at the end: {len(c['stuck_jobs'])}; failed without a reason: "
+              f"{c['failed_without_reason']}; sources without a capture: {c['sources_without_capture']}.",
+              "- Failure reasons: " + "; ".join(f"{reason!r} × {n}" for reason, n in c["failed_reasons"]), "",
+              "## Faults", "", "| Step | Outcome |", "|---|---|"]
+    for step, outcome in r["faults"]:
+        lines.append(f"| {step} | {outcome.replace('|', '/')} |")
+    lines += ["", "## Errors seen", ""] + [f"- `{s}`" for s in r["error_samples"][:15]] + [""]
+    lines += ["Server logs (Traceback count / ERROR lines): " + ", ".join(
+        f"{name} {v['tracebacks']}/{v['error_lines']}" for name, v in r["logs"].items()), ""]
+    notes = ""
+    if path.exists() and NOTES in path.read_text():  # hand-written notes below the marker survive a re-run
+        notes = path.read_text().split(NOTES, 1)[1]
+    path.write_text("\n".join(lines) + "\n" + NOTES + notes)
+
+
+NOTES = "<!-- hand-written notes below this line are kept when run.py rewrites the figures above -->\n"
+
+
+if __name__ == "__main__":
+    sys.exit(main())
