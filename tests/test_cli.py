@@ -119,3 +119,11 @@ def test_console_script_is_installed_and_refuses_a_missing_secret(tmp_path):
     result = subprocess.run([str(BIN), "db", "upgrade"], env=env, capture_output=True, text=True, timeout=60)
     assert result.returncode != 0
     assert "FACTCHECK_SECRET_KEY is not set" in result.stderr
+
+
+def test_demo_sources_never_reach_for_the_network(env, engine):
+    from factcheck.models import Capture
+    run("demo")
+    with Session(engine) as s:
+        captures = s.exec(select(Capture)).all()
+        assert captures and all(c.state == "failed" and "Demo data" in c.reason for c in captures)

@@ -77,3 +77,12 @@ def _work_in_progress(session: Session, *, article: Article, editor: User) -> No
     review.transition(session, claim=claims[0], to="published", actor=editor, expected_version=claims[0].version)
     review.assign(session, claim=claims[2], assignee=checker2, actor=editor, expected_version=claims[2].version,
                   due=due)
+    # The demo's sources name addresses that do not exist: keep the archiver from trying the network.
+    from factcheck.models import Capture, Source
+
+    for cap in session.exec(select(Capture).join(Source, Source.id == Capture.source_id)
+                            .where(Source.article_id == article.id)).all():
+        cap.state = "failed"
+        cap.reason = ("Demo data: the demo newsroom does not fetch the web. Add a source of your own to see "
+                      "a real capture.")
+        session.add(cap)
