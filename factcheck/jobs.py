@@ -12,6 +12,7 @@ import logging
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from typing import Protocol
 
 from sqlalchemy import event
 from sqlmodel import Session
@@ -24,12 +25,13 @@ RECHECK = "factcheck.recheck_sources"
 BUILD_EXPORT = "factcheck.build_export"
 
 
-class Runner:
-    def enqueue(self, name: str, *args) -> None:  # pragma: no cover - interface
-        raise NotImplementedError
+class Runner(Protocol):
+    """What services need from a job runner: ring the doorbell for a named task."""
+
+    def enqueue(self, name: str, *args) -> None: ...
 
 
-class EmbeddedRunner(Runner):
+class EmbeddedRunner:
     """Runs jobs on a few threads inside this process, and the periodic ones on a timer."""
 
     def __init__(self, tasks: dict[str, Callable], *, workers: int = 2, periodic: dict[str, float] | None = None):
@@ -65,7 +67,7 @@ class EmbeddedRunner(Runner):
         self.pool.shutdown(wait=True, cancel_futures=False)
 
 
-class CeleryRunner(Runner):
+class CeleryRunner:
     """Sends task names to Celery workers through Redis; the web process never imports workers/."""
 
     def __init__(self, broker_url: str):
