@@ -7,6 +7,7 @@ from alembic import command
 from alembic.config import Config as AlembicConfig
 from flask import Flask, current_app, g
 from sqlalchemy import Engine, event
+from sqlalchemy import exc as sa_exc
 from sqlmodel import Session, create_engine
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
@@ -28,7 +29,36 @@ def make_engine(url: str) -> Engine:
             cur.close()
 
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    # pre-ping: a connection that died with a database restart is replaced at checkout, so the app resumes on
+    # its own; connect_timeout: an unreachable server fails a request in seconds instead of hanging a worker.
+    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20,
+                         connect_args={"connect_timeout": 5})
+
+
+# SQLSTATE classes that mean "the server is not there for us right now": 08 connection exception,
+# 57P01-57P05 operator intervention (admin shutdown, crash shutdown, cannot connect now, idle timeouts).
+_UNAVAILABLE_SQLSTATES = ("08", "57P01", "57P02", "57P03", "57P05")
+_SQLITE_UNAVAILABLE = ("database is locked", "unable to open database", "disk I/O error")
+
+
+def database_unavailable(exc: BaseException) -> bool:
+    """True when `exc` says the database cannot be reached or is going away, not that our SQL is wrong."""
+    if not isinstance(exc, sa_exc.DBAPIError):
+        return False
+    if exc.connection_invalidated:
+        return True
+    if not isinstance(exc, (sa_exc.OperationalError, sa_exc.InterfaceError)):
+        return False
+    orig = exc.orig
+    if type(orig).__module__.startswith("psycopg"):
+        state = getattr(orig, "sqlstate", None)
+        return state is None or state.startswith(_UNAVAILABLE_SQLSTATES)
+    return any(text in str(orig) for text in _SQLITE_UNAVAILABLE)
+
+
+UNAVAILABLE_MESSAGE = ("The desk cannot reach its database right now, so nothing was read or saved. "
+                       "This usually passes within a minute: wait a moment, then try again.")
+RETRY_AFTER_SECONDS = 5
 
 
 def alembic_config(url: str) -> AlembicConfig:

@@ -19,7 +19,7 @@ ID = "<int(min=1, max=2147483647):article_id>"
 
 @bp.post("/articles")
 @spec.validate(resp=Response(HTTP_201=ArticleOut, HTTP_400=ErrorOut, HTTP_401=ErrorOut, HTTP_403=ErrorOut,
-                             HTTP_413=ErrorOut, HTTP_415=ErrorOut), tags=["articles"])
+                             HTTP_413=ErrorOut, HTTP_415=ErrorOut, HTTP_503=ErrorOut), tags=["articles"])
 def create_article(json: ArticleIn):
     """Bring in an article; every body sentence becomes a claim or a candidate."""
     draft = intake.ArticleDraft(title=json.title, body=json.body, url=json.url or "", byline=json.byline or "",
@@ -33,7 +33,8 @@ def create_article(json: ArticleIn):
 
 
 @bp.get(f"/articles/{ID}")
-@spec.validate(resp=Response(HTTP_200=ArticleOut, HTTP_401=ErrorOut, HTTP_404=ErrorOut), tags=["articles"])
+@spec.validate(resp=Response(HTTP_200=ArticleOut, HTTP_401=ErrorOut, HTTP_404=ErrorOut, HTTP_503=ErrorOut),
+              tags=["articles"])
 def get_article(article_id: int):
     """An article with all its claims and candidate sentences, in reading order."""
     session = get_session()

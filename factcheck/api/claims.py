@@ -19,7 +19,7 @@ from factcheck.services import claims as claim_service
 from factcheck.services import queue, review
 
 ID = "<int(min=1, max=2147483647):claim_id>"
-READ_ERRORS = {"HTTP_401": ErrorOut, "HTTP_404": ErrorOut}
+READ_ERRORS = {"HTTP_401": ErrorOut, "HTTP_404": ErrorOut, "HTTP_503": ErrorOut}
 WRITE_ERRORS = {**READ_ERRORS, "HTTP_400": ErrorOut, "HTTP_403": ErrorOut, "HTTP_409": ErrorOut,
                 "HTTP_413": ErrorOut, "HTTP_415": ErrorOut}
 
@@ -34,7 +34,7 @@ def load(claim_id: int) -> Claim:
 
 
 @bp.get("/claims")
-@spec.validate(resp=Response(HTTP_200=ClaimPage, HTTP_401=ErrorOut), tags=["claims"])
+@spec.validate(resp=Response(HTTP_200=ClaimPage, HTTP_401=ErrorOut, HTTP_503=ErrorOut), tags=["claims"])
 def list_claims(query: ClaimQuery):
     """The claim queue, filtered and sorted like the desk's queue page; pass `next_cursor` back as `cursor`."""
     session = get_session()

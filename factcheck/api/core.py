@@ -13,11 +13,12 @@ from flask import Blueprint, Response, current_app, g, jsonify, request
 from spectree import SecurityScheme, SpecTree
 from spectree.models import SecuritySchemeData
 from spectree.plugins.flask_plugin import FlaskPlugin
-from werkzeug.exceptions import HTTPException
+from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
+from werkzeug.exceptions import HTTPException
 
 from factcheck.api.schemas import ErrorOut
-from factcheck.db import get_session
+from factcheck.db import RETRY_AFTER_SECONDS, UNAVAILABLE_MESSAGE, database_unavailable, get_session
 from factcheck.errors import DomainError, ValidationError
 from factcheck.models import User
 from factcheck.services import tokens
@@ -210,6 +211,19 @@ def _too_large(exc: HTTPException):
 def _http_error(exc: HTTPException):
     _rollback()
     return http_error(exc)
+
+
+@bp.errorhandler(DBAPIError)
+def _database_error(exc: DBAPIError):
+    if not database_unavailable(exc):
+        return _unexpected(exc)
+    from factcheck.web.errors import discard_session
+
+    discard_session()
+    current_app.logger.warning("Database unavailable on API %s %s: %s", request.method, request.path,
+                               str(exc.orig).strip().splitlines()[0:1])
+    return error_response(503, "database_unavailable", UNAVAILABLE_MESSAGE,
+                          headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
 
 
 @bp.errorhandler(Exception)

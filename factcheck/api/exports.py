@@ -22,7 +22,8 @@ def _download(built: exports.Built) -> FlaskResponse:
 
 
 @bp.get(f"/articles/{ID}/report")
-@spec.validate(resp=Response(HTTP_401=ErrorOut, HTTP_404=ErrorOut, HTTP_422=ErrorOut), tags=["exports"])
+@spec.validate(resp=Response(HTTP_401=ErrorOut, HTTP_404=ErrorOut, HTTP_422=ErrorOut, HTTP_503=ErrorOut),
+              tags=["exports"])
 def article_report(article_id: int, query: ReportQuery):
     """An article's verification report (HTML, PDF), its claims (CSV, JSON, ClaimReview) or evidence bundle."""
     settings = current_app.extensions["factcheck.settings"]
@@ -33,7 +34,7 @@ def article_report(article_id: int, query: ReportQuery):
 
 
 @bp.get("/claims/export")
-@spec.validate(resp=Response(HTTP_401=ErrorOut, HTTP_422=ErrorOut), tags=["exports"])
+@spec.validate(resp=Response(HTTP_401=ErrorOut, HTTP_503=ErrorOut, HTTP_422=ErrorOut), tags=["exports"])
 def claims_export(query: ClaimExportQuery):
     """Every claim the queue filters select, as CSV, JSON or ClaimReview (published claims only)."""
     # Links use the configured public address, never the request's Host header (which a client controls).

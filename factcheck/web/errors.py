@@ -1,9 +1,11 @@
 """Error pages a person understands, for every failure the app can name."""
 from __future__ import annotations
 
-from flask import render_template, request
+from flask import g, render_template, request
+from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import HTTPException
 
+from factcheck.db import RETRY_AFTER_SECONDS, UNAVAILABLE_MESSAGE, database_unavailable
 from factcheck.errors import DomainError
 
 MESSAGES = {
@@ -14,6 +16,7 @@ MESSAGES = {
     409: ("Changed meanwhile", "Someone changed this after you opened it. Nothing was saved."),
     413: ("Too large", "What you sent is larger than this desk accepts. Nothing was saved."),
     422: ("Please check your input", "Some of what you entered could not be accepted."),
+    503: ("Database unavailable", UNAVAILABLE_MESSAGE),
     500: ("Something went wrong", "The desk hit an unexpected error. Nothing was saved; please try again. "
                                   "If it keeps happening, tell your admin the time it happened."),
 }
@@ -22,6 +25,31 @@ MESSAGES = {
 def render_error(status: int, detail: str | None = None):
     title, message = MESSAGES.get(status, (f"Error {status}", "The request failed."))
     return render_template("errors/error.html", status=status, title=title, message=detail or message), status
+
+
+def discard_session() -> None:
+    """Drop the request's database session after a failure; a dead connection must not fail the error page too."""
+    session = g.pop("db_session", None)
+    if session is not None:
+        try:
+            session.rollback()
+            session.close()
+        except Exception:  # noqa: BLE001 - the connection is already gone; the pool replaces it
+            pass
+
+
+def database_down_page(exc: Exception):
+    """503 with Retry-After. The page is drawn as for a visitor: the signed-in user's row cannot be read now."""
+    discard_session()
+    from flask import current_app
+
+    g._login_user = current_app.login_manager.anonymous_user()  # Flask-Login would query for the user again
+
+    current_app.logger.warning("Database unavailable on %s %s: %s", request.method, request.path,
+                               str(getattr(exc, "orig", exc)).strip().splitlines()[0:1])
+    title, message = MESSAGES[503]
+    body = render_template("errors/error.html", status=503, title=title, message=message)
+    return body, 503, {"Retry-After": str(RETRY_AFTER_SECONDS), "Cache-Control": "no-store"}
 
 
 def init_app(app) -> None:
@@ -42,7 +70,14 @@ def init_app(app) -> None:
                                      "nothing was saved.")
         return render_error(exc.code or 500, None if exc.code in MESSAGES else exc.description)
 
+    @app.errorhandler(DBAPIError)
+    def _database_error(exc: DBAPIError):
+        if database_unavailable(exc):
+            return database_down_page(exc)
+        return _unexpected(exc)
+
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception):
         app.logger.exception("Unhandled error on %s %s", request.method, request.path)
+        discard_session()
         return render_error(500)

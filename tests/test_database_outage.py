@@ -1,0 +1,185 @@
+"""PostgreSQL goes away under a running app and comes back: every request in between gets a clean 503
+(an HTML page or a JSON error, never a stack trace), nothing half-written survives, and the same app process
+serves again once the server is back.
+
+The server is a private cluster (initdb on a free loopback port, bench/stack/pgcluster.py) so it can be
+stopped; the machine's shared PostgreSQL is never touched. The app is served by a real HTTP server on
+loopback, as gunicorn would, so what is checked is what a browser or an API client receives.
+"""
+from __future__ import annotations
+
+import re
+import sqlite3
+import subprocess
+import sys
+import threading
+
+import psycopg
+import pytest
+import requests
+from sqlalchemy import exc as sa_exc
+from sqlmodel import Session
+from werkzeug.serving import make_server
+
+from factcheck import create_app, db
+from factcheck.config import Settings
+from tests.conftest import PASSWORD, ROOT, need
+
+sys.path.insert(0, str(ROOT / "bench" / "stack"))
+from pgcluster import PrivateCluster, pg_bindir  # noqa: E402
+
+CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+TRACE_MARKERS = ("Traceback", "sqlalchemy", "psycopg", "OperationalError", 'File "')
+
+
+# ----------------------------------------------------------------------- classification, no server needed
+
+
+def _wrapped(orig: Exception, cls=sa_exc.OperationalError, invalidated: bool = False) -> sa_exc.DBAPIError:
+    return cls("SELECT 1", {}, orig, connection_invalidated=invalidated)
+
+
+@pytest.mark.parametrize("orig, cls, invalidated, expected", [
+    (psycopg.OperationalError("connection failed: Connection refused"), sa_exc.OperationalError, False, True),
+    (psycopg.errors.AdminShutdown("terminating connection due to administrator command"),
+     sa_exc.OperationalError, False, True),
+    (psycopg.errors.CannotConnectNow("the database system is starting up"), sa_exc.OperationalError, False, True),
+    (psycopg.errors.ConnectionFailure("connection failure"), sa_exc.OperationalError, False, True),
+    (psycopg.errors.UndefinedTable("relation does not exist"), sa_exc.ProgrammingError, False, False),
+    (psycopg.errors.QueryCanceled("canceling statement due to statement timeout"),
+     sa_exc.OperationalError, False, False),
+    (psycopg.errors.UniqueViolation("duplicate key"), sa_exc.IntegrityError, False, False),
+    (psycopg.errors.UniqueViolation("duplicate key"), sa_exc.IntegrityError, True, True),
+    (sqlite3.OperationalError("database is locked"), sa_exc.OperationalError, False, True),
+    (sqlite3.OperationalError("no such table: claims"), sa_exc.OperationalError, False, False),
+])
+def test_only_a_missing_server_counts_as_unavailable(orig, cls, invalidated, expected):
+    assert db.database_unavailable(_wrapped(orig, cls, invalidated)) is expected
+
+
+def test_other_exceptions_are_not_outages():
+    assert db.database_unavailable(RuntimeError("boom")) is False
+    assert db.database_unavailable(ConnectionRefusedError()) is False
+
+
+# --------------------------------------------------------------------------------- a real outage
+
+
+@pytest.fixture(scope="module")
+def cluster():
+    if pg_bindir() is None:
+        need("PostgreSQL server binaries", "initdb is not installed")
+    try:
+        c = PrivateCluster().init()  # in /tmp itself: the postgres user cannot enter pytest's 0700 folders
+        c.start()
+    except (subprocess.CalledProcessError, RuntimeError, OSError) as exc:
+        need("a private PostgreSQL cluster", getattr(exc, "stderr", None) or str(exc))
+    yield c
+    c.destroy()
+
+
+@pytest.fixture(scope="module")
+def served(cluster, tmp_path_factory, password_hash):
+    settings = Settings.from_env({"FACTCHECK_DEV": "1", "FACTCHECK_DATABASE_URL": cluster.url,
+                                  "FACTCHECK_RUN_JOBS": "0"}, instance_dir=tmp_path_factory.mktemp("instance"))
+    app = create_app(settings)
+    engine = app.extensions["factcheck.engine"]
+    db.upgrade(engine)
+    from factcheck.models import User
+    from factcheck.services.tokens import create_token
+
+    with Session(engine, expire_on_commit=False) as s:
+        eve = User(username="eve", role="editor", password_hash=password_hash, display_name="Eve")
+        s.add(eve)
+        s.flush()
+        _, raw = create_token(s, user=eve, name="outage test")
+        s.commit()
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    base = f"http://127.0.0.1:{server.server_port}"
+    yield {"base": base, "token": raw, "engine": engine}
+    server.shutdown()
+    engine.dispose()
+
+
+def _browser(base: str) -> requests.Session:
+    web = requests.Session()
+    form = web.get(f"{base}/login", timeout=10)
+    token = CSRF.search(form.text).group(1)
+    resp = web.post(f"{base}/login", data={"username": "eve", "password": PASSWORD, "csrf_token": token},
+                    allow_redirects=False, timeout=10)
+    assert resp.status_code == 302, resp.text
+    return web
+
+
+def _article_count(url: str) -> int:
+    with psycopg.connect(url) as conn:
+        return conn.execute("SELECT count(*) FROM articles").fetchone()[0]
+
+
+def _assert_clean_503_page(resp: requests.Response) -> None:
+    assert resp.status_code == 503, resp.text[:300]
+    assert resp.headers["Content-Type"].startswith("text/html")
+    assert resp.headers["Retry-After"] == str(db.RETRY_AFTER_SECONDS)
+    assert "cannot reach its database" in resp.text
+    assert not any(marker in resp.text for marker in TRACE_MARKERS), resp.text
+    assert "Sign out" not in resp.text  # drawn without the signed-in user, whose row cannot be read
+
+
+def _assert_clean_503_json(resp: requests.Response) -> None:
+    assert resp.status_code == 503, resp.text[:300]
+    assert resp.headers["Retry-After"] == str(db.RETRY_AFTER_SECONDS)
+    error = resp.json()["error"]
+    assert error["code"] == "database_unavailable"
+    assert "cannot reach its database" in error["message"]
+    assert not any(marker in resp.text for marker in TRACE_MARKERS), resp.text
+
+
+def test_outage_answers_503_and_the_same_app_resumes(cluster, served):
+    base, api = served["base"], {"Authorization": f"Bearer {served['token']}"}
+    web = _browser(base)
+    assert web.get(f"{base}/queue", timeout=10).status_code == 200
+    assert requests.get(f"{base}/api/v1/claims", headers=api, timeout=10).status_code == 200
+    before = _article_count(cluster.url)
+
+    cluster.stop("fast")  # ends every session in the pool: the next use of each finds a dead connection
+    try:
+        for path in ("/queue", "/articles/", "/dashboard", "/my-work"):
+            _assert_clean_503_page(web.get(f"{base}{path}", timeout=15))
+        _assert_clean_503_json(requests.get(f"{base}/api/v1/claims", headers=api, timeout=15))
+        _assert_clean_503_json(requests.post(f"{base}/api/v1/articles", headers=api, timeout=15,
+                                             json={"title": "Written during the outage",
+                                                   "body": "The minister said unemployment fell to 4% in 2023."}))
+        # Signing in needs the users table: the form is refused cleanly too.
+        other = requests.Session()
+        form = other.get(f"{base}/login", timeout=15)
+        if form.status_code == 200:
+            token = CSRF.search(form.text).group(1)
+            _assert_clean_503_page(other.post(f"{base}/login", timeout=15, data={
+                "username": "eve", "password": PASSWORD, "csrf_token": token}))
+        else:
+            _assert_clean_503_page(form)
+    finally:
+        cluster.start()
+
+    # Same process, same pool: the dead connections are replaced at checkout (pre-ping), nothing restarted.
+    assert web.get(f"{base}/queue", timeout=10).status_code == 200
+    resp = requests.post(f"{base}/api/v1/articles", headers=api, timeout=30,
+                         json={"title": "Written after the outage",
+                               "body": "The minister said unemployment fell to 4% in 2023."})
+    assert resp.status_code == 201, resp.text
+    assert _article_count(cluster.url) == before + 1  # the write refused during the outage left nothing
+
+
+def test_a_restart_between_requests_is_invisible(cluster, served):
+    """Connections that died in the pool while nobody was asking are replaced before use: no 503 at all."""
+    base, api = served["base"], {"Authorization": f"Bearer {served['token']}"}
+    web = _browser(base)
+    for _ in range(3):  # fill the pool with several connections
+        assert requests.get(f"{base}/api/v1/claims", headers=api, timeout=10).status_code == 200
+    cluster.stop("fast")
+    cluster.start()
+    for _ in range(5):
+        assert requests.get(f"{base}/api/v1/claims", headers=api, timeout=10).status_code == 200
+    assert web.get(f"{base}/queue", timeout=10).status_code == 200
