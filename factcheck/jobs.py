@@ -119,8 +119,10 @@ def make_tasks(engine, settings, enqueue: Callable[..., None]) -> dict[str, Call
     config = capture.CaptureConfig(policy=settings.fetch_policy, archive_dir=settings.archive_dir,
                                    chromium=settings.chromium, stuck_after=settings.capture_stuck_after, gate=gate)
 
-    def archive_source(capture_id: int) -> str | None:
+    def archive_source(capture_id: int, release_attempt: int | None = None) -> str | None:
         with Session(engine, expire_on_commit=False) as session:
+            if release_attempt is not None:  # a retry after the database went away mid-capture
+                capture.release_job(session, capture_id=int(capture_id), attempt=int(release_attempt))
             return capture.run_capture(session, capture_id=int(capture_id), config=config)
 
     def sweep_captures() -> int:

@@ -1,12 +1,23 @@
 from __future__ import annotations
 
+import logging
 from datetime import timedelta
 
 from celery import Celery, Task
 from flask import Flask
 
+from sqlalchemy.exc import DBAPIError
+
 from factcheck import jobs
 from factcheck.config import ConfigError
+from factcheck.db import database_unavailable
+from factcheck.services.capture import CaptureInterrupted
+
+log = logging.getLogger(__name__)
+PERIODIC = {jobs.SWEEP, jobs.RECHECK}
+# A database outage: retry every few seconds for about ten minutes, then leave the job to the sweeper.
+DB_RETRY_SECONDS = 3
+DB_MAX_RETRIES = 200
 
 
 def make_celery(flask_app: Flask) -> Celery:
@@ -18,7 +29,22 @@ def make_celery(flask_app: Flask) -> Celery:
     class FlaskTask(Task):
         def __call__(self, *args, **kwargs):
             with flask_app.app_context():
-                return self.run(*args, **kwargs)
+                try:
+                    return self.run(*args, **kwargs)
+                except CaptureInterrupted as exc:
+                    # The database went away after the claim: try again once it is back, and hand the job
+                    # back first (compare-and-set on our attempt), so it does not wait for the stuck sweep.
+                    raise self.retry(args=[exc.capture_id], kwargs={"release_attempt": exc.attempt},
+                                     countdown=DB_RETRY_SECONDS, max_retries=DB_MAX_RETRIES, exc=exc)
+                except DBAPIError as exc:
+                    if not database_unavailable(exc):
+                        raise
+                    if self.name in PERIODIC:  # the next tick of the schedule is the retry
+                        log.warning("%s skipped: the database is unavailable (%s)", self.name,
+                                    str(exc.orig).strip().splitlines()[:1])
+                        return None
+                    # Away before anything changed: the same message, later. The sweeper stays the backstop.
+                    raise self.retry(countdown=DB_RETRY_SECONDS, max_retries=DB_MAX_RETRIES, exc=exc)
 
     celery = Celery(flask_app.name, task_cls=FlaskTask)
     celery.conf.update(

@@ -16,6 +16,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from sqlalchemy import func, or_, text, update
+from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session, select
 
 from factcheck.models import Capture, CaptureState, Source
@@ -89,13 +90,43 @@ def _fail_or_retry(session: Session, cap: Capture, now: datetime, reason: str, *
     return CaptureState.retrying.value
 
 
+class CaptureInterrupted(Exception):
+    """The database went away after this worker claimed the job: hand it back with `release_job` once it returns."""
+
+    def __init__(self, capture_id: int, attempt: int) -> None:
+        super().__init__(f"capture {capture_id} attempt {attempt} interrupted: the database is unavailable")
+        self.capture_id, self.attempt = capture_id, attempt
+
+
+def release_job(session: Session, *, capture_id: int, attempt: int) -> bool:
+    """Compare-and-set: fetching (still attempt `attempt`, ours) -> queued. False if the sweeper got there first."""
+    result = session.execute(
+        update(Capture)
+        .where(Capture.id == capture_id, Capture.state == CaptureState.fetching.value, Capture.attempts == attempt)
+        .values(state=CaptureState.queued.value, updated_at=db_now(session),
+                reason="The database went away mid-capture; queued again.")
+    )
+    session.commit()
+    return result.rowcount == 1
+
+
 def run_capture(session: Session, *, capture_id: int, config: CaptureConfig) -> str | None:
-    """Capture one source URL. Returns the state it ended in, or None when the job was not ours."""
+    """Capture one source URL. Returns the state it ended in, or None when the job was not ours.
+
+    Raises CaptureInterrupted when the database goes away after the claim (the row is left `fetching` with
+    our attempt number), and the database's own error when it is away before the claim (the row is untouched)."""
+    from factcheck.db import database_unavailable
+
     if not claim_job(session, capture_id=capture_id, now=db_now(session)):
         return None
     cap = session.get(Capture, capture_id)
     session.refresh(cap)
-    state = _capture(session, cap, config)
+    try:
+        state = _capture(session, cap, config)
+    except DBAPIError as exc:
+        if database_unavailable(exc):
+            raise CaptureInterrupted(capture_id, cap.attempts) from exc
+        raise
     if cap.purpose == "recheck" and state in (CaptureState.archived.value, CaptureState.failed.value):
         record_health(session, capture_id=cap.id)
     return state
