@@ -2,11 +2,12 @@
 
     python bench/stack/run.py [--seconds 180] [--checkers 50] [--editors 5] [--faults] [--doc docs/load.md]
 
-Starts: a fresh PostgreSQL database on the machine's cluster (127.0.0.1:5432), its own redis-server on a free
-loopback port (never the shared one), `factcheck db upgrade`, users and API tokens, gunicorn (4 gthread workers),
-2 Celery workers, 1 beat, and the local "cited web" (bench/stack/citedweb.py). Runs the simulated desk
-(bench/stack/load.py), prints figures every 10 s, waits for the capture backlog to drain, checks consistency, and
-stops everything it started (process groups), also on Ctrl+C or error.
+Starts: a private PostgreSQL cluster (initdb on a free loopback port, so it can be restarted; the machine's
+shared cluster is never touched), its own redis-server on a free loopback port (never the shared one),
+`factcheck db upgrade`, users and API tokens, gunicorn (4 gthread workers), 2 Celery workers, 1 beat, and the
+local "cited web" (bench/stack/citedweb.py). Runs the simulated desk (bench/stack/load.py), prints figures every
+10 s, waits for the capture backlog to drain, checks consistency, reports the CPU each component used, and stops
+everything it started (process groups and the cluster), also on Ctrl+C or error.
 """
 from __future__ import annotations
 
@@ -30,7 +31,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
 VENV = ROOT / ".venv"
 BIN = VENV / "bin"
-PG = "postgresql://postgres@127.0.0.1:5432"
+PG = ""  # set in main(): the private cluster's server address
 DB_NAME = "factcheck_stack_bench"
 
 if Path(sys.prefix).resolve() != VENV.resolve() and os.environ.get("FACTCHECK_STACK_REEXEC") != "1":
@@ -42,6 +43,7 @@ import requests  # noqa: E402
 
 sys.path.insert(0, str(HERE))
 import load  # noqa: E402
+from pgcluster import PrivateCluster  # noqa: E402
 
 
 def log(msg: str) -> None:
@@ -128,11 +130,80 @@ def sql(query: str, *args) -> list[tuple]:
         return conn.execute(query, args).fetchall()
 
 
+_last_backlog: dict[str, int] = {}
+
+
 def backlog() -> dict[str, int]:
+    """Capture counts by state; during the PostgreSQL restart, the last counts seen (marked down=1)."""
+    global _last_backlog
     counts = {s: 0 for s in ("queued", "fetching", "retrying", "archived", "failed")}
-    for state, n in sql("SELECT state, count(*) FROM captures GROUP BY state"):
+    try:
+        rows = sql("SELECT state, count(*) FROM captures GROUP BY state")
+    except psycopg.OperationalError:
+        return {**counts, **_last_backlog, "down": 1}
+    for state, n in rows:
         counts[state] = n
+    _last_backlog = counts
     return counts
+
+
+# ----------------------------------------------------------------------------------------------- CPU use
+
+
+TICK = os.sysconf("SC_CLK_TCK")
+
+
+def _proc_table() -> dict[int, tuple[int, int, float, float]]:
+    """pid -> (process group, parent, own CPU s, reaped children's CPU s), from /proc."""
+    out = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            raw = Path(f"/proc/{entry}/stat").read_text()
+        except OSError:
+            continue
+        f = raw[raw.rindex(")") + 2:].split()
+        out[int(entry)] = (int(f[2]), int(f[1]), (int(f[11]) + int(f[12])) / TICK, (int(f[13]) + int(f[14])) / TICK)
+    return out
+
+
+class CpuMeter:
+    """CPU seconds per component, sampled every few seconds; a process that dies keeps its last sample."""
+
+    def __init__(self, stack: "Stack", cluster: PrivateCluster) -> None:
+        self.stack, self.cluster = stack, cluster
+        self.seen: dict[str, float] = {}
+        self.base: dict[str, float] = {}
+
+    def sample(self) -> None:
+        procs = _proc_table()
+        for name, p in list(self.stack.procs.items()):
+            if p.pid in procs:
+                total = procs[p.pid][3] + sum(cpu for (pg, _pp, cpu, _c) in procs.values() if pg == p.pid)
+                self.seen[f"{name}@{p.pid}"] = total
+        try:
+            master = int((self.cluster.data / "postmaster.pid").read_text().split()[0])
+        except (OSError, ValueError, IndexError):
+            master = None
+        if master in procs:
+            self.seen[f"postgres@{master}"] = procs[master][2] + procs[master][3] + sum(
+                cpu for (_pg, pp, cpu, _c) in procs.values() if pp == master)
+        t = os.times()
+        self.seen["load generator (this process)@0"] = t.user + t.system
+
+    def start(self) -> None:
+        self.sample()
+        self.base = dict(self.seen)
+
+    def used(self) -> dict[str, float]:
+        """CPU seconds since start(), summed per component name (worker1 and worker3 stay apart)."""
+        self.sample()
+        out: dict[str, float] = {}
+        for key, total in self.seen.items():
+            name = key.rsplit("@", 1)[0]
+            out[name] = out.get(name, 0.0) + total - self.base.get(key, 0.0)
+        return dict(sorted(out.items(), key=lambda kv: -kv[1]))
 
 
 def fmt_backlog(b: dict[str, int]) -> str:
@@ -144,18 +215,21 @@ def fmt_backlog(b: dict[str, int]) -> str:
 
 
 class Faults:
-    def __init__(self, stack: Stack, desk: load.Desk, redis_port: int, people: dict[str, dict], worker_argv) -> None:
+    def __init__(self, stack: Stack, desk: load.Desk, redis_port: int, people: dict[str, dict], worker_argv,
+                 cluster: PrivateCluster, cpu: CpuMeter) -> None:
         self.stack, self.desk, self.redis_port, self.people = stack, desk, redis_port, people
-        self.worker_argv = worker_argv
+        self.worker_argv, self.cluster, self.cpu = worker_argv, cluster, cpu
         self.outcomes: list[tuple[str, str]] = []
         self.killed_fetching: list[int] = []
         self.outage_queued: list[int] = []
+        self.pg_pending: list[int] = []
 
     def note(self, step: str, outcome: str) -> None:
         self.outcomes.append((step, outcome))
         log(f"FAULT {step}: {outcome}")
 
     def kill_worker(self) -> None:
+        self.cpu.sample()
         fetching = [r[0] for r in sql("SELECT id FROM captures WHERE state IN ('fetching','queued')")]
         pid = self.stack.procs["worker1"].pid
         self.stack.signal("worker1", signal.SIGKILL)
@@ -180,6 +254,45 @@ class Faults:
                   f"down {down_for:.0f} s; client errors during outage+3 s: {self.desk.stats.errors - errors_before}; "
                   f"{len(self.outage_queued)} captures created while down or just after (final states checked at "
                   f"the end)")
+
+    def restart_postgres(self, down_for: float = 5.0) -> None:
+        """Stop the private cluster with `pg_ctl -m fast` (every session ends), stay down, start it again."""
+        stats, base = self.desk.stats, self.desk.base
+        self.pg_pending = [r[0] for r in sql("SELECT id FROM captures WHERE state IN ('queued','fetching','retrying')")]
+        gunicorn_before = _workers_of(self.stack.procs["gunicorn"].pid)
+        with stats.lock:
+            before = (stats.errors, stats.s500, stats.clean_503, stats.dirty_503)
+            stats.db_outage = True
+        self.cpu.sample()
+        self.cluster.stop("fast")
+        log(f"PostgreSQL (private cluster, port {self.cluster.port}) stopped; staying down {down_for:.0f} s")
+        time.sleep(down_for)
+        self.cluster.start()
+        back = time.monotonic()
+        probe = requests.Session()
+        probe.headers["Authorization"] = f"Bearer {self.people['admin1']['token']}"
+        first_ok = None
+        while time.monotonic() - back < 30:
+            try:
+                if probe.get(f"{base}/api/v1/claims", params={"limit": 1}, timeout=10).status_code == 200:
+                    first_ok = time.monotonic() - back
+                    break
+            except requests.RequestException:
+                pass
+            time.sleep(0.1)
+        time.sleep(3)  # requests that began before the server returned may still answer 503
+        with stats.lock:
+            stats.db_outage = False
+            after = (stats.errors, stats.s500, stats.clean_503, stats.dirty_503)
+        same_workers = _workers_of(self.stack.procs["gunicorn"].pid) == gunicorn_before
+        errors, s500, clean, dirty = (a - b for a, b in zip(after, before))
+        verdict = "PASS" if (errors == 0 and dirty == 0 and first_ok is not None and same_workers) else "FAIL"
+        self.note("restart PostgreSQL (private cluster: pg_ctl stop -m fast, start again)",
+                  f"{verdict}: down {down_for:.0f} s; answered with the clean 503 (JSON error or HTML page, no stack "
+                  f"trace): {clean}; 503s that leaked internals: {dirty}; 500s: {s500}; other errors: "
+                  f"{errors - s500}; first 200 {first_ok if first_ok is None else round(first_ok, 2)} s after "
+                  f"the server was back; gunicorn workers restarted: {'no' if same_workers else 'YES'}; "
+                  f"{len(self.pg_pending)} captures pending at the stop (final states checked at the end)")
 
     def double_publish(self, trials: int = 5) -> None:
         base, stats = self.desk.base, self.desk.stats
@@ -226,6 +339,10 @@ class Faults:
         self.note("two editors publish the same claim at the same moment",
                   verdict + ": " + "; ".join(
                       f"claim {cid}: answers {g}, status {f}, publish events {n}" for cid, g, f, n in results))
+
+
+def _workers_of(master: int) -> set[int]:
+    return {pid for pid, (_pg, pp, _c, _cc) in _proc_table().items() if pp == master}
 
 
 def redis_argv(port: int) -> list[str]:
@@ -286,6 +403,7 @@ def consistency(archive_dir: Path) -> dict:
 
 
 def main() -> int:
+    global PG
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--seconds", type=int, default=180)
     ap.add_argument("--checkers", type=int, default=50)
@@ -298,6 +416,8 @@ def main() -> int:
     workdir = Path(tempfile.mkdtemp(prefix="factcheck-stack-"))
     archive_dir = workdir / "archive"
     archive_dir.mkdir()
+    cluster = PrivateCluster().init()
+    PG = f"postgresql://postgres@127.0.0.1:{cluster.port}"
     web_port, cited_port, redis_port = free_port(), free_port(), free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("FACTCHECK_")}
     env.update({
@@ -321,16 +441,17 @@ def main() -> int:
     stack = Stack(workdir, env)
     stop = threading.Event()
     log(f"work dir {workdir}; web :{web_port}, cited web :{cited_port}, own redis :{redis_port} db 10, "
-        f"database {DB_NAME}")
+        f"private PostgreSQL :{cluster.port} database {DB_NAME} (data in {cluster.dir})")
 
     def on_term(signum, frame):
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, on_term)
     result: dict = {"args": vars(args), "started": datetime.now(timezone.utc).isoformat(timespec="seconds")}
+    cpu = CpuMeter(stack, cluster)
     try:
+        cluster.start()
         with psycopg.connect(f"{PG}/postgres", autocommit=True) as conn:
-            conn.execute(f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
             conn.execute(f"CREATE DATABASE {DB_NAME}")
         stack.start("redis", redis_argv(redis_port))
         wait_redis(redis_port)
@@ -363,12 +484,14 @@ def main() -> int:
         stats = load.Stats()
         desk = load.Desk(base, cited, people, stats, stop)
         by_name = {p["username"]: p for p in people}
-        faults = Faults(stack, desk, redis_port, by_name, worker_argv)
+        faults = Faults(stack, desk, redis_port, by_name, worker_argv, cluster, cpu)
         plan = []
         if args.faults:
-            plan = [(0.3, faults.kill_worker), (0.5, faults.restart_redis), (0.7, faults.double_publish)]
+            plan = [(0.25, faults.kill_worker), (0.4, faults.restart_redis), (0.55, faults.restart_postgres),
+                    (0.75, faults.double_publish)]
         log(f"load: {args.editors} editors + {args.checkers} checkers for {args.seconds} s"
             + (" with faults" if args.faults else ""))
+        cpu.start()
         threads = load.start(desk)
         begin = time.monotonic()
         next_report, last_report = begin + 10, begin
@@ -381,6 +504,7 @@ def main() -> int:
                 except Exception as exc:  # a failed fault step is an outcome, not the end of the run
                     faults.note(step.__name__, f"step itself failed: {exc!r}")
             if now >= next_report:
+                cpu.sample()
                 window = stats.take_window()
                 secs = now - last_report
                 last_report = now
@@ -397,6 +521,7 @@ def main() -> int:
                 next_report = now + 10
             time.sleep(0.2)
         elapsed = time.monotonic() - begin
+        cpu_used = cpu.used()
         stop.set()
         for t in threads:
             t.join(35)
@@ -416,12 +541,11 @@ def main() -> int:
         checks = consistency(archive_dir)
         if args.faults:
             for label, ids in (("killed-worker captures", faults.killed_fetching),
-                               ("broker-outage captures", faults.outage_queued)):
+                               ("broker-outage captures", faults.outage_queued),
+                               ("captures pending when PostgreSQL stopped", faults.pg_pending)):
                 if ids:
                     states = dict(sql("SELECT state, count(*) FROM captures WHERE id = ANY(%s) GROUP BY state", ids))
                     faults.note(f"afterwards: {label}", json.dumps(states))
-        faults.outcomes.append(("restart PostgreSQL", "SKIPPED: the cluster at 127.0.0.1:5432 is shared; "
-                                                      "stopping it is not ours to do"))
         logs = {}
         for f in sorted(workdir.glob("*.log")):
             text = f.read_text(errors="replace")
@@ -429,6 +553,7 @@ def main() -> int:
         result.update({
             "elapsed": elapsed, "total": stats.total, "rps": stats.total / elapsed, "errors": stats.errors,
             "s500": stats.s500, "expected_4xx": stats.expected_4xx, "conn_errors": stats.conn_errors,
+            "clean_503": stats.clean_503, "cpu": cpu_used, "cores": os.cpu_count(),
             "error_samples": stats.error_samples, "table": stats.table(), "sources_added": desk.sources_added,
             "published": desk.published, "articles": len(desk.articles), "drain_seconds": drained,
             "backlog_end": b, "intervals": intervals, "checks": checks, "faults": faults.outcomes, "logs": logs,
@@ -447,7 +572,8 @@ def main() -> int:
     finally:
         stop.set()
         stack.stop_all()
-        log(f"logs and archive kept in {workdir}; database {DB_NAME} kept for inspection")
+        cluster.destroy()
+        log(f"logs and archive kept in {workdir}; the private PostgreSQL cluster was removed")
 
 
 def print_summary(r: dict) -> None:
@@ -458,6 +584,7 @@ def print_summary(r: dict) -> None:
     print(f"\nconsistency: {c['claims']} claims, {len(c['claims_status_mismatch'])} status mismatches; "
           f"{c['archived_checked']} archived WARCs checked, {len(c['warc_problems'])} problems; "
           f"{len(c['stuck_jobs'])} jobs not finished; {c['failed_without_reason']} failed without reason")
+    print("CPU seconds during the load: " + ", ".join(f"{k} {v:.0f}" for k, v in r["cpu"].items()))
     for s in r["error_samples"][:15]:
         print("  error:", s)
     for step, outcome in r["faults"]:
@@ -476,7 +603,8 @@ def write_doc(path: Path, r: dict) -> None:
         f"Machine: {os.cpu_count()} cores, {platform.platform()}, Python {platform.python_version()}; everything "
         "(PostgreSQL, Redis, gunicorn, Celery, the cited web and the load generator) on the same machine.", "",
         "Stack: gunicorn 4 workers × 4 threads (gthread), 2 Celery workers (concurrency 2), 1 beat "
-        "(FACTCHECK_SWEEP_EVERY=2), a fresh PostgreSQL database, a private redis-server on a free loopback port "
+        "(FACTCHECK_SWEEP_EVERY=2), a private PostgreSQL cluster made by initdb on a free loopback port (fsync "
+        "off), a private redis-server on a free loopback port "
         "(db 10), screenshots off, FACTCHECK_FETCH_PER_HOST=8, FACTCHECK_FETCH_HOST_DELAY_MS=0, bench-only "
         "FACTCHECK_CAPTURE_STUCK_AFTER=30 and FACTCHECK_CAPTURE_QUEUED_AFTER=10.", "",
         f"Load: {a['editors']} editors and {a['checkers']} checkers as threads on the JSON API (bearer tokens from "
@@ -489,6 +617,7 @@ def write_doc(path: Path, r: dict) -> None:
         f"| Requests | {r['total']} ({r['rps']:.1f} req/s) |",
         f"| Errors (5xx, connection errors, unexpected 4xx) | {r['errors']} |",
         f"| HTTP 500s | {r['s500']} |",
+        f"| Clean 503s while PostgreSQL was down (not counted as errors) | {r['clean_503']} |",
         f"| Expected 4xx (409 stale version, 403/422 claim moved on) | {r['expected_4xx']} |",
         f"| Articles brought in / sources added / claims published by the load | {r['articles']} / "
         f"{r['sources_added']} / {r['published']} |",
@@ -499,10 +628,17 @@ def write_doc(path: Path, r: dict) -> None:
     ]
     for kind, n, p50, p95, codes in r["table"]:
         lines.append(f"| {kind} | {n} | {p50 * 1000:.0f} | {p95 * 1000:.0f} | {codes} |")
+    busy = sum(r["cpu"].values())
+    lines += ["", f"CPU used during the load, per component ({r['cores']} cores × {r['elapsed']:.0f} s = "
+              f"{r['cores'] * r['elapsed']:.0f} CPU-seconds available; {busy:.0f} used):", "",
+              "| Component | CPU s | share of the machine |", "|---|---:|---:|"]
+    for name, secs in r["cpu"].items():
+        lines.append(f"| {name} | {secs:.0f} | {100 * secs / (r['cores'] * r['elapsed']):.0f}% |")
     lines += ["", "Backlog every 10 s:", "", "| t (s) | req/s | queued | fetching | retrying | archived | failed |",
               "|---:|---:|---:|---:|---:|---:|---:|"]
     for i in r["intervals"]:
-        lines.append(f"| {i['t']} | {i['rps']:.1f} | {i['queued']} | {i['fetching']} | {i['retrying']} | "
+        down = " (PostgreSQL down)" if i.get("down") else ""
+        lines.append(f"| {i['t']}{down} | {i['rps']:.1f} | {i['queued']} | {i['fetching']} | {i['retrying']} | "
                      f"{i['archived']} | {i['failed']} |")
     lines += ["", "## Consistency check", "",
               f"- Claims whose status disagrees with their last status event: {len(c['claims_status_mismatch'])} "
