@@ -80,3 +80,19 @@ def test_worker_and_beat_commands_find_the_celery_app(monkeypatch):
         _bin("celery")
         assert isinstance(find_app(cmd[2]), Celery)
         assert cmd[3] == name
+
+
+def test_long_running_services_come_back_after_a_crash():
+    for name in ("postgres", "redis", "web", "worker", "beat"):
+        assert SERVICES[name]["restart"] == "unless-stopped", name
+    assert SERVICES["migrate"]["restart"] == "no"  # a one-shot job: failing is its answer
+
+
+def test_web_runs_as_the_load_bench_measures_it():
+    """bench/stack/run.py starts gunicorn with these options; docs/load.md reports figures for them."""
+    cmd = SERVICES["web"]["command"]
+    opts = dict(zip(cmd[1:-1:2], cmd[2:-1:2]))
+    assert (opts["--workers"], opts["--worker-class"], opts["--threads"]) == ("4", "gthread", "4")
+    bench = (ROOT / "bench" / "stack" / "run.py").read_text()
+    for flag in ("--workers", "--worker-class", "--threads", "--timeout", "--keep-alive"):
+        assert f'"{flag}", "{opts[flag]}"' in bench, flag

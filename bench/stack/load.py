@@ -86,6 +86,13 @@ def clean_503(body: str) -> bool:
         not any(leak in body for leak in leaks)
 
 
+def aggregate(stats: "Stats", pick) -> tuple[int, float, float]:
+    """(n, median, p95) over every kind for which pick(kind) is true."""
+    with stats.lock:
+        xs = sorted(x for kind, lat in stats.lat.items() if pick(kind) for x in lat)
+    return len(xs), pct(xs, 50), pct(xs, 95)
+
+
 def pct(sorted_xs: list[float], p: float) -> float:
     if not sorted_xs:
         return 0.0

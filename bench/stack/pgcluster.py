@@ -33,11 +33,13 @@ def free_port() -> int:
 class PrivateCluster:
     """initdb + pg_ctl in a temporary directory. As root the server runs as the `postgres` system user."""
 
-    def __init__(self, base: Path | None = None) -> None:
+    def __init__(self, base: Path | None = None, *, durable: bool = False) -> None:
+        """durable=False (tests): fsync off, nothing here needs to survive a power cut."""
         bindir = pg_bindir()
         if bindir is None:
             raise RuntimeError("PostgreSQL server binaries (initdb, pg_ctl) are not installed")
         self.bindir = bindir
+        self.durable = durable
         self.port = free_port()
         self.dir = Path(tempfile.mkdtemp(prefix="factcheck-pg-", dir=base))
         self.data = self.dir / "data"
@@ -62,9 +64,14 @@ class PrivateCluster:
                   "--locale=C", "--no-sync")
         return self
 
+    def _durability_options(self) -> str:
+        if self.durable:  # as a production server runs: every commit reaches the disk before it is answered
+            return ""
+        return "-c fsync=off -c synchronous_commit=off -c full_page_writes=off "
+
     def start(self) -> None:
-        opts = (f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1 -c fsync=off "
-                "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200")
+        opts = (f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1 {self._durability_options()}"
+                "-c max_connections=200")
         self._run("pg_ctl", "-D", str(self.data), "-o", opts, "-l", str(self.logfile), "-w", "-t", "30", "start")
 
     def stop(self, mode: str = "fast") -> None:
