@@ -4,9 +4,13 @@ The site serves 500 pages of mixed sizes (2 KB to 500 KB, log-uniform), about 10
 about 5% slow (0.5 s before answering). It measures:
 
   (a) factcheck: two `celery -A workers worker --concurrency 1` processes on a fresh database and Redis;
-      500 sources inserted and enqueued; time until every capture is archived (or failed);
-  (b) wget --warc-file=... --input-file=urls.txt on the same 500 URLs (one process, one page at a time);
-  (c) pages/s of both and the ratio;
+      500 sources inserted and enqueued; time until every capture is archived (or failed). Twice: with the
+      default per-host politeness (at most 2 fetches at once per host, starts 200 ms apart), and with the
+      delay off (FACTCHECK_FETCH_HOST_DELAY_MS=0). All 500 pages live on one host, so the default politeness
+      caps the first at 5 pages/s whatever the machine does;
+  (b) wget --warc-file=... --input-file=urls.txt on the same 500 URLs (one process, one page at a time), also
+      twice: with `--wait=0.2` (the same 200 ms between requests to the host) and without;
+  (c) pages/s of each and the ratio of like to like;
   (d) latency from "source added" (service call + commit) to "archived" for a small page, median of 20,
       in embedded mode (EmbeddedRunner in this process) and in Celery mode (the two workers of (a)).
 
@@ -166,6 +170,11 @@ class Worker:
             break
 
 
+# The per-host politeness settings each run uses: the defaults, then with the delay between starts off.
+MODES = (("polite (defaults: 2 per host, starts 200 ms apart)", {}),
+         ("per-host delay off", {"FACTCHECK_FETCH_HOST_DELAY_MS": "0"}))
+
+
 # --- measurements --------------------------------------------------------------------------------------
 
 def setup_people(engine):
@@ -191,6 +200,7 @@ def counts(engine) -> dict[str, int]:
 
 
 def run_ours(engine, runner, urls, article_id, claim_id, user_id) -> tuple[float, dict]:
+    before = counts(engine)
     with Session(engine, expire_on_commit=False) as s:
         caps = []
         for url in urls:
@@ -206,22 +216,25 @@ def run_ours(engine, runner, urls, article_id, claim_id, user_id) -> tuple[float
     for cap_id in ids:
         runner.enqueue(jobs.ARCHIVE_SOURCE, cap_id)
     while True:
-        c = counts(engine)
+        c = {k: v - before.get(k, 0) for k, v in counts(engine).items()}
         if c.get("archived", 0) + c.get("failed", 0) >= len(ids):
             return time.perf_counter() - start, c
         time.sleep(0.1)
 
 
-def run_wget(urls: list[str], tmp: Path) -> tuple[float, int, int] | None:
+def run_wget(urls: list[str], tmp: Path, wait: float = 0.0) -> tuple[float, int, int] | None:
     wget = shutil.which("wget")
     if not wget:
         print("wget is not installed; install it (e.g. `apt-get install wget`) to compare with it.")
         return None
+    tmp = tmp / f"wget-wait-{wait}"
+    tmp.mkdir()
     listing = tmp / "urls.txt"
     listing.write_text("\n".join(urls) + "\n")
     env = {k: v for k, v in os.environ.items() if not k.lower().endswith("_proxy")}
     start = time.perf_counter()
     done = subprocess.run([wget, "--no-proxy", "--no-verbose", "--tries=1", "--timeout=30", "-e", "robots=off",
+                           f"--wait={wait}",
                            f"--warc-file={tmp / 'wget'}", f"--input-file={listing}",
                            f"--directory-prefix={tmp / 'wget-files'}"],
                           env=env, cwd=tmp, capture_output=True, text=True)
@@ -302,19 +315,22 @@ def main() -> None:
               f"{len(urls)} pages, {shape['bytes'] / 1e6:.1f} MB, {shape['redirects']} behind a redirect, "
               f"{shape['slow']} slow (0.5 s)", flush=True)
 
-        workers = [Worker(n, env, tmp / f"worker{n}.log") for n in (1, 2)]
-        for w in workers:
-            w.wait_ready()
-        app = create_app(Settings.from_env(fc_env), engine=engine)
-        celery_runner = app.extensions["factcheck.jobs"]
-        assert isinstance(celery_runner, jobs.CeleryRunner)
-
-        ours_s, states = run_ours(engine, celery_runner, urls, article_id, claim_id, user_id)
-        print(f"(a) factcheck done in {ours_s:.2f} s: {states}", flush=True)
-        celery_lat = latency(engine, celery_runner, claim_id, user_id, site, 0, args.latency_runs)
-        for w in workers:
-            w.stop()
-        workers = []
+        ours: dict[str, tuple[float, dict]] = {}
+        celery_lat: list[float] = []
+        for mode, extra in MODES:
+            workers = [Worker(n, {**env, **extra}, tmp / f"worker{n}-{mode}.log") for n in (1, 2)]
+            for w in workers:
+                w.wait_ready()
+            app = create_app(Settings.from_env({**fc_env, **extra}), engine=engine)
+            celery_runner = app.extensions["factcheck.jobs"]
+            assert isinstance(celery_runner, jobs.CeleryRunner)
+            ours[mode] = run_ours(engine, celery_runner, urls, article_id, claim_id, user_id)
+            print(f"(a) factcheck, {mode}: done in {ours[mode][0]:.2f} s: {ours[mode][1]}", flush=True)
+            if not celery_lat:
+                celery_lat = latency(engine, celery_runner, claim_id, user_id, site, 0, args.latency_runs)
+            for w in workers:
+                w.stop()
+            workers = []
 
         emb_app = create_app(Settings.from_env({k: v for k, v in fc_env.items() if k != "FACTCHECK_REDIS_URL"}),
                              engine=engine)
@@ -325,22 +341,25 @@ def main() -> None:
         finally:
             emb_runner.shutdown()
 
-        wget = run_wget(urls, tmp)
+        wgets = {mode: run_wget(urls, tmp, wait) for (mode, _), wait in zip(MODES, (0.2, 0.0))}
 
         n = len(urls)
-        ours_rate = states.get("archived", 0) / ours_s
         print()
-        print(f"Capture throughput, {n} pages on a loopback site ({shape['bytes'] / 1e6:.1f} MB; "
+        print(f"Capture throughput, {n} pages on one loopback host ({shape['bytes'] / 1e6:.1f} MB; "
               f"{shape['redirects']} redirects, {shape['slow']} slow)")
-        print(f"  {'archiver':<44} {'ok':>5} {'seconds':>9} {'pages/s':>9}")
-        print(f"  {'factcheck: 2 celery workers, concurrency 1':<44} {states.get('archived', 0):>5} "
-              f"{ours_s:>9.2f} {ours_rate:>9.1f}")
-        if wget:
-            wget_s, wget_ok, rc = wget
-            wget_rate = wget_ok / wget_s
-            print(f"  {'wget --warc-file (1 process, sequential)':<44} {wget_ok:>5} {wget_s:>9.2f} {wget_rate:>9.1f}"
-                  + (f"   (wget exit code {rc})" if rc else ""))
-            print(f"  ratio factcheck / wget: {ours_rate / wget_rate:.2f}x")
+        print(f"  {'archiver':<58} {'ok':>5} {'seconds':>9} {'pages/s':>9}")
+        for (mode, _), wait in zip(MODES, (0.2, 0.0)):
+            ours_s, states = ours[mode]
+            ours_rate = states.get("archived", 0) / ours_s
+            label = f"factcheck, 2 celery workers x 1, {mode}"
+            print(f"  {label:<58} {states.get('archived', 0):>5} {ours_s:>9.2f} {ours_rate:>9.1f}")
+            if wgets[mode]:
+                wget_s, wget_ok, rc = wgets[mode]
+                wget_rate = wget_ok / wget_s
+                label = f"wget --warc-file, sequential, --wait={wait}"
+                print(f"  {label:<58} {wget_ok:>5} {wget_s:>9.2f} {wget_rate:>9.1f}"
+                      + (f"   (wget exit code {rc})" if rc else ""))
+                print(f"  ratio factcheck / wget ({mode}): {ours_rate / wget_rate:.2f}x")
         print()
         print(f"Source added -> archived, small page ({args.latency_runs} runs)")
         print(f"  {'mode':<44} {'median ms':>9} {'p90 ms':>9} {'max ms':>9}")

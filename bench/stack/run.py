@@ -266,8 +266,10 @@ class Faults:
         wait_redis(self.redis_port)
         self.outage_queued = [r[0] for r in sql("SELECT id FROM captures WHERE created_at >= %s", t0.replace(tzinfo=None))]
         time.sleep(3)
+        errors = self.desk.stats.errors - errors_before
         self.note("restart our redis-server (broker outage, no persistence: queued messages lost)",
-                  f"down {down_for:.0f} s; client errors during outage+3 s: {self.desk.stats.errors - errors_before}; "
+                  f"{'PASS' if errors == 0 else 'FAIL'} (the web kept answering): down {down_for:.0f} s; client "
+                  f"errors during outage+3 s: {errors}; "
                   f"{len(self.outage_queued)} captures created while down or just after (final states checked at "
                   f"the end)")
 
@@ -413,6 +415,14 @@ def consistency(archive_dir: Path) -> dict:
     out["sources_without_capture"] = sql(
         "SELECT count(*) FROM sources s WHERE s.url IS NOT NULL AND NOT EXISTS "
         "(SELECT 1 FROM captures c WHERE c.source_id = s.id)")[0][0]
+    # "No capture duplicated": one capture per cited source (re-checks, purpose 'recheck', come later, on a
+    # schedule), and no two archived captures sharing a WARC file.
+    out["duplicate_captures"] = sql(
+        "SELECT count(*) FROM (SELECT source_id FROM captures WHERE purpose = 'cite' GROUP BY source_id "
+        "HAVING count(*) > 1) d")[0][0]
+    out["shared_warcs"] = sql(
+        "SELECT count(*) FROM (SELECT warc_path FROM captures WHERE state = 'archived' GROUP BY warc_path "
+        "HAVING count(*) > 1) d")[0][0]
     out["failed_reasons"] = [list(r) for r in sql(
         "SELECT left(reason, 90), count(*) FROM captures WHERE state='failed' GROUP BY 1 ORDER BY 2 DESC LIMIT 8")]
     out["stuck_exports"] = sql("SELECT count(*) FROM exports WHERE state NOT IN ('done', 'failed')")[0][0] \
@@ -569,7 +579,11 @@ def main() -> int:
                                ("captures pending when PostgreSQL stopped", faults.pg_pending)):
                 if ids:
                     states = dict(sql("SELECT state, count(*) FROM captures WHERE id = ANY(%s) GROUP BY state", ids))
-                    faults.note(f"afterwards: {label}", json.dumps(states))
+                    settled = sum(n for st, n in states.items() if st in ("archived", "failed"))
+                    verdict = "PASS" if settled == len(ids) else "FAIL"
+                    faults.note(f"afterwards: {label}", f"{verdict}: {settled} of {len(ids)} settled "
+                                f"{json.dumps(states)}; across the run {checks['duplicate_captures']} sources "
+                                f"captured twice, {checks['shared_warcs']} WARCs shared by two captures")
         for name, code, cause in stack.restarts:
             faults.note(f"supervisor: {name} exited by itself", f"exit code {code}: {cause}; started again")
         logs = {}
@@ -593,7 +607,8 @@ def main() -> int:
         if args.doc:
             write_doc(Path(args.doc), result)
             log(f"wrote {args.doc}")
-        ok = not (checks["claims_status_mismatch"] or checks["warc_problems"] or checks["stuck_jobs"])
+        ok = not (checks["claims_status_mismatch"] or checks["warc_problems"] or checks["stuck_jobs"]
+                  or checks["duplicate_captures"] or checks["shared_warcs"])
         return 0 if ok else 1
     except KeyboardInterrupt:
         log("interrupted")
@@ -693,6 +708,8 @@ def write_doc(path: Path, r: dict) -> None:
               f"row's SHA-256 (warcio ArchiveIterator): {len(c['warc_problems'])} of {c['archived_checked']}.",
               f"- Capture jobs not archived or failed at the end: {len(c['stuck_jobs'])}; failed without a reason: "
               f"{c['failed_without_reason']}; sources without a capture: {c['sources_without_capture']}.",
+              f"- Sources captured more than once (duplicates): {c['duplicate_captures']}; WARC files shared by two "
+              f"captures: {c['shared_warcs']}.",
               "- Failure reasons: " + "; ".join(f"{reason!r} × {n}" for reason, n in c["failed_reasons"]), "",
               "## Faults", "", "| Step | Outcome |", "|---|---|"]
     for step, outcome in r["faults"]:
