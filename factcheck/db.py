@@ -38,22 +38,31 @@ def make_engine(url: str) -> Engine:
 # SQLSTATE classes that mean "the server is not there for us right now": 08 connection exception,
 # 57P01-57P05 operator intervention (admin shutdown, crash shutdown, cannot connect now, idle timeouts).
 _UNAVAILABLE_SQLSTATES = ("08", "57P01", "57P02", "57P03", "57P05")
+# A failed connection attempt carries no SQLSTATE in psycopg: tell "the server is not there" from "we are
+# configured wrong" (bad password, missing database), which must stay a loud 500, by what libpq said.
+_NO_SERVER = ("connection refused", "could not connect", "server closed the connection", "timeout expired",
+              "connection timed out", "consuming input failed", "could not receive data", "could not send data",
+              "no route to host", "could not translate host name", "the database system is")
+_MISCONFIGURED = ("authentication failed", "does not exist", "no password supplied", "no pg_hba.conf entry")
 _SQLITE_UNAVAILABLE = ("database is locked", "unable to open database", "disk I/O error")
 
 
 def database_unavailable(exc: BaseException) -> bool:
-    """True when `exc` says the database cannot be reached or is going away, not that our SQL is wrong."""
+    """True when `exc` says the database cannot be reached or is going away, not that our SQL or setup is wrong."""
     if not isinstance(exc, sa_exc.DBAPIError):
         return False
     if exc.connection_invalidated:
         return True
-    if not isinstance(exc, (sa_exc.OperationalError, sa_exc.InterfaceError)):
+    if not isinstance(exc, sa_exc.OperationalError):
         return False
     orig = exc.orig
+    message = str(orig).lower()
     if type(orig).__module__.startswith("psycopg"):
         state = getattr(orig, "sqlstate", None)
-        return state is None or state.startswith(_UNAVAILABLE_SQLSTATES)
-    return any(text in str(orig) for text in _SQLITE_UNAVAILABLE)
+        if state is not None:
+            return state.startswith(_UNAVAILABLE_SQLSTATES)
+        return any(t in message for t in _NO_SERVER) and not any(t in message for t in _MISCONFIGURED)
+    return any(t.lower() in message for t in _SQLITE_UNAVAILABLE)
 
 
 UNAVAILABLE_MESSAGE = ("The desk cannot reach its database right now, so nothing was read or saved. "

@@ -122,7 +122,7 @@ def make_tasks(engine, settings, enqueue: Callable[..., None]) -> dict[str, Call
     def archive_source(capture_id: int, release_attempt: int | None = None) -> str | None:
         with Session(engine, expire_on_commit=False) as session:
             if release_attempt is not None:  # a retry after the database went away mid-capture
-                capture.release_job(session, capture_id=int(capture_id), attempt=int(release_attempt))
+                capture.resume_interrupted(session, capture_id=int(capture_id), attempt=int(release_attempt))
             return capture.run_capture(session, capture_id=int(capture_id), config=config)
 
     def sweep_captures() -> int:
@@ -140,12 +140,13 @@ def make_tasks(engine, settings, enqueue: Callable[..., None]) -> dict[str, Call
             enqueue(ARCHIVE_SOURCE, capture_id)
         return len(ids)
 
-    def build_export(export_id: int) -> str | None:
+    def build_export(export_id: int, release: bool = False) -> str | None:
         from factcheck.exports import service as exports
 
         with Session(engine, expire_on_commit=False) as session:
             return exports.build_export(session, export_id=int(export_id), base_url=settings.public_url,
-                                        archive_dir=settings.archive_dir, chromium=settings.chromium)
+                                        archive_dir=settings.archive_dir, chromium=settings.chromium,
+                                        release=bool(release))
 
     return {ARCHIVE_SOURCE: archive_source, SWEEP: sweep_captures, RECHECK: recheck_sources,
             BUILD_EXPORT: build_export}

@@ -17,8 +17,9 @@ import threading
 import psycopg
 import pytest
 import requests
+from sqlalchemy import event
 from sqlalchemy import exc as sa_exc
-from sqlmodel import Session
+from sqlmodel import Session, select
 from werkzeug.serving import make_server
 
 from factcheck import create_app, db
@@ -45,11 +46,24 @@ def _wrapped(orig: Exception, cls=sa_exc.OperationalError, invalidated: bool = F
      sa_exc.OperationalError, False, True),
     (psycopg.errors.CannotConnectNow("the database system is starting up"), sa_exc.OperationalError, False, True),
     (psycopg.errors.ConnectionFailure("connection failure"), sa_exc.OperationalError, False, True),
+    (psycopg.errors.CannotConnectNow("the database system is shutting down"), sa_exc.OperationalError, False,
+     True),
     (psycopg.errors.UndefinedTable("relation does not exist"), sa_exc.ProgrammingError, False, False),
     (psycopg.errors.QueryCanceled("canceling statement due to statement timeout"),
      sa_exc.OperationalError, False, False),
     (psycopg.errors.UniqueViolation("duplicate key"), sa_exc.IntegrityError, False, False),
     (psycopg.errors.UniqueViolation("duplicate key"), sa_exc.IntegrityError, True, True),
+    (psycopg.OperationalError('connection failed: connection to server at "127.0.0.1", port 5 failed: '
+                              'FATAL:  password authentication failed for user "x"'), sa_exc.OperationalError, False,
+     False),
+    (psycopg.OperationalError('connection failed: FATAL:  database "nope" does not exist'),
+     sa_exc.OperationalError, False, False),
+    (psycopg.OperationalError("consuming input failed: server closed the connection unexpectedly"),
+     sa_exc.OperationalError, False, True),
+    (psycopg.OperationalError("sending query failed: another command is already in progress"),
+     sa_exc.OperationalError, False, False),
+    (psycopg.InterfaceError("the connection is closed"), sa_exc.InterfaceError, False, False),
+    (psycopg.InterfaceError("the connection is closed"), sa_exc.InterfaceError, True, True),
     (sqlite3.OperationalError("database is locked"), sa_exc.OperationalError, False, True),
     (sqlite3.OperationalError("no such table: claims"), sa_exc.OperationalError, False, False),
 ])
@@ -69,10 +83,14 @@ def test_other_exceptions_are_not_outages():
 def cluster():
     if pg_bindir() is None:
         need("PostgreSQL server binaries", "initdb is not installed")
+    c = None
     try:
-        c = PrivateCluster().init()  # in /tmp itself: the postgres user cannot enter pytest's 0700 folders
+        c = PrivateCluster()  # in /tmp itself: the postgres user cannot enter pytest's 0700 folders
+        c.init()
         c.start()
     except (subprocess.CalledProcessError, RuntimeError, OSError) as exc:
+        if c is not None:
+            c.destroy()
         need("a private PostgreSQL cluster", getattr(exc, "stderr", None) or str(exc))
     yield c
     c.destroy()
@@ -183,3 +201,44 @@ def test_a_restart_between_requests_is_invisible(cluster, served):
     for _ in range(5):
         assert requests.get(f"{base}/api/v1/claims", headers=api, timeout=10).status_code == 200
     assert web.get(f"{base}/queue", timeout=10).status_code == 200
+
+
+def test_an_export_cut_off_by_the_outage_is_built_again_once_it_returns(cluster, served, tmp_path):
+    """The database stops in the middle of building an export (the first time the build reads the claims):
+    the export is not marked failed, and the retry the worker makes with release=True builds it."""
+    from factcheck.exports import service as exports
+    from factcheck.models import Export, User
+
+    engine = served["engine"]
+    with Session(engine, expire_on_commit=False) as s:
+        eve = s.exec(select(User).where(User.username == "eve")).one()
+        export = exports.request_export(s, actor=eve, fmt="csv", params={"status": "all"})
+        s.commit()
+        export_id = export.id
+    stopped = []
+
+    def stop_on_first_read_of_claims(conn, cursor, statement, params, context, executemany):
+        if not stopped and "FROM claims" in statement:
+            stopped.append(True)
+            cluster.stop("fast")
+
+    event.listen(engine, "before_cursor_execute", stop_on_first_read_of_claims)
+    try:
+        with Session(engine, expire_on_commit=False) as s, pytest.raises(exports.ExportInterrupted):
+            exports.build_export(s, export_id=export_id, base_url="http://desk.example", archive_dir=tmp_path,
+                                 chromium=None)
+    finally:
+        event.remove(engine, "before_cursor_execute", stop_on_first_read_of_claims)
+        if not cluster.running():
+            cluster.start()
+    assert stopped
+    with Session(engine) as s:
+        assert s.get(Export, export_id).state == "running"  # not failed: it was not the export's fault
+        # A plain redelivery must not build it twice; only the hand-back does.
+        assert exports.build_export(s, export_id=export_id, base_url="http://desk.example", archive_dir=tmp_path,
+                                    chromium=None) is None
+        assert exports.build_export(s, export_id=export_id, base_url="http://desk.example", archive_dir=tmp_path,
+                                    chromium=None, release=True) == "done"
+        done = s.get(Export, export_id)
+        s.refresh(done)
+        assert done.state == "done" and (tmp_path / done.file_path).is_file()

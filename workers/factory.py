@@ -11,6 +11,7 @@ from sqlalchemy.exc import DBAPIError
 from factcheck import jobs
 from factcheck.config import ConfigError
 from factcheck.db import database_unavailable
+from factcheck.exports.service import ExportInterrupted
 from factcheck.services.capture import CaptureInterrupted
 
 log = logging.getLogger(__name__)
@@ -36,6 +37,9 @@ def make_celery(flask_app: Flask) -> Celery:
                     # back first (compare-and-set on our attempt), so it does not wait for the stuck sweep.
                     raise self.retry(args=[exc.capture_id], kwargs={"release_attempt": exc.attempt},
                                      countdown=DB_RETRY_SECONDS, max_retries=DB_MAX_RETRIES, exc=exc)
+                except ExportInterrupted as exc:  # the same for an export cut off while it was being built
+                    raise self.retry(args=[exc.export_id], kwargs={"release": True},
+                                     countdown=DB_RETRY_SECONDS, max_retries=DB_MAX_RETRIES, exc=exc)
                 except DBAPIError as exc:
                     if not database_unavailable(exc):
                         raise
@@ -43,7 +47,8 @@ def make_celery(flask_app: Flask) -> Celery:
                         log.warning("%s skipped: the database is unavailable (%s)", self.name,
                                     str(exc.orig).strip().splitlines()[:1])
                         return None
-                    # Away before anything changed: the same message, later. The sweeper stays the backstop.
+                    # Away before the claim, so nothing changed: the same message, later (for captures the
+                    # sweeper stays the backstop once these retries run out).
                     raise self.retry(countdown=DB_RETRY_SECONDS, max_retries=DB_MAX_RETRIES, exc=exc)
 
     celery = Celery(flask_app.name, task_cls=FlaskTask)

@@ -219,7 +219,7 @@ def _database_error(exc: DBAPIError):
         return _unexpected(exc)
     from factcheck.web.errors import discard_session
 
-    discard_session()
+    discard_session()  # also forgets a browser session's user, so after-request hooks do not query for it
     current_app.logger.warning("Database unavailable on API %s %s: %s", request.method, request.path,
                                str(exc.orig).strip().splitlines()[0:1])
     return error_response(503, "database_unavailable", UNAVAILABLE_MESSAGE,

@@ -14,6 +14,7 @@ from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import update
+from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session, select
 
 from factcheck import jobs
@@ -124,16 +125,42 @@ def request_export(session: Session, *, actor: User, fmt: str, article_id: int |
     return export
 
 
-def build_export(session: Session, *, export_id: int, base_url: str, archive_dir: Path,
-                 chromium: str | None) -> str | None:
-    """Claim the export (compare-and-set), build its file with progress, and record the outcome."""
-    from factcheck.services.queue import QueueFilter
+class ExportInterrupted(Exception):
+    """The database went away while this export was being built: build it again with release=True once back."""
 
+    def __init__(self, export_id: int) -> None:
+        super().__init__(f"export {export_id} interrupted: the database is unavailable")
+        self.export_id = export_id
+
+
+def build_export(session: Session, *, export_id: int, base_url: str, archive_dir: Path,
+                 chromium: str | None, release: bool = False) -> str | None:
+    """Claim the export (compare-and-set), build its file with progress, and record the outcome.
+
+    release=True (only the retry after ExportInterrupted passes it) first hands a `running` export back."""
+    from factcheck.db import database_unavailable
+
+    if release:
+        session.execute(update(Export).where(Export.id == export_id, Export.state == "running")
+                        .values(state="queued", done=0))
+        session.commit()
     claimed = session.execute(update(Export).where(Export.id == export_id, Export.state == "queued")
                               .values(state="running")).rowcount
     session.commit()
     if claimed != 1:
         return None
+    try:
+        return _build(session, export_id=export_id, base_url=base_url, archive_dir=archive_dir, chromium=chromium)
+    except DBAPIError as exc:
+        if database_unavailable(exc):
+            raise ExportInterrupted(export_id) from exc
+        raise
+
+
+def _build(session: Session, *, export_id: int, base_url: str, archive_dir: Path, chromium: str | None) -> str:
+    from factcheck.db import database_unavailable
+    from factcheck.services.queue import QueueFilter
+
     export = session.get(Export, export_id)
     session.refresh(export)
     scope, fmt, article_id, params, created_by = (export.scope, export.format, export.article_id, export.params,
@@ -158,6 +185,8 @@ def build_export(session: Session, *, export_id: int, base_url: str, archive_dir
             for chunk in built.chunks:
                 fh.write(chunk)
     except Exception as exc:  # the user sees why; the log has the trace
+        if isinstance(exc, DBAPIError) and database_unavailable(exc):
+            raise  # not the export's fault: it is built again once the database is back
         session.rollback()
         message = getattr(exc, "message", None) or "The export failed unexpectedly; please try again."
         session.execute(update(Export).where(Export.id == export_id)

@@ -53,17 +53,19 @@ def backoff(attempt: int, *, retry_after: float | None = None, rng: random.Rando
     return ceiling / 2 + (rng or random).uniform(0, ceiling / 2)
 
 
-def claim_job(session: Session, *, capture_id: int, now: datetime) -> bool:
-    """Compare-and-set: queued (or retrying and due) -> fetching. True if this caller owns the job."""
-    result = session.execute(
+def claim_job(session: Session, *, capture_id: int, now: datetime) -> int | None:
+    """Compare-and-set: queued (or retrying and due) -> fetching. The attempt number this caller now owns the job
+    under (its token for every later write), or None when someone else has it or it is done."""
+    attempt = session.execute(
         update(Capture)
         .where(Capture.id == capture_id,
                or_(Capture.state == CaptureState.queued.value,
                    (Capture.state == CaptureState.retrying.value) & (Capture.next_try_at <= now)))
         .values(state=CaptureState.fetching.value, attempts=Capture.attempts + 1, updated_at=now, reason="")
-    )
+        .returning(Capture.attempts)
+    ).scalar_one_or_none()
     session.commit()
-    return result.rowcount == 1
+    return attempt
 
 
 def _finish(session: Session, cap: Capture, now: datetime, **values) -> None:
@@ -110,25 +112,37 @@ def release_job(session: Session, *, capture_id: int, attempt: int) -> bool:
     return result.rowcount == 1
 
 
+def resume_interrupted(session: Session, *, capture_id: int, attempt: int) -> None:
+    """After CaptureInterrupted, once the database is back: hand the job back if it was still ours; if it had
+    already finished (the outage hit a re-check's health verdict), record that verdict again (idempotent)."""
+    if release_job(session, capture_id=capture_id, attempt=attempt):
+        return
+    cap = session.get(Capture, capture_id)
+    if cap is not None and cap.purpose == "recheck" and cap.attempts == attempt and \
+            cap.state in (CaptureState.archived.value, CaptureState.failed.value):
+        record_health(session, capture_id=capture_id)
+
+
 def run_capture(session: Session, *, capture_id: int, config: CaptureConfig) -> str | None:
     """Capture one source URL. Returns the state it ended in, or None when the job was not ours.
 
-    Raises CaptureInterrupted when the database goes away after the claim (the row is left `fetching` with
-    our attempt number), and the database's own error when it is away before the claim (the row is untouched)."""
+    Raises CaptureInterrupted when the database goes away after the claim (the row is left `fetching` under our
+    attempt number), and the database's own error when it is away before the claim (the row is untouched)."""
     from factcheck.db import database_unavailable
 
-    if not claim_job(session, capture_id=capture_id, now=db_now(session)):
+    attempt = claim_job(session, capture_id=capture_id, now=db_now(session))
+    if attempt is None:
         return None
-    cap = session.get(Capture, capture_id)
-    session.refresh(cap)
     try:
+        cap = session.get(Capture, capture_id)
+        session.refresh(cap)
         state = _capture(session, cap, config)
+        if cap.purpose == "recheck" and state in (CaptureState.archived.value, CaptureState.failed.value):
+            record_health(session, capture_id=cap.id)
     except DBAPIError as exc:
         if database_unavailable(exc):
-            raise CaptureInterrupted(capture_id, cap.attempts) from exc
+            raise CaptureInterrupted(capture_id, attempt) from exc
         raise
-    if cap.purpose == "recheck" and state in (CaptureState.archived.value, CaptureState.failed.value):
-        record_health(session, capture_id=cap.id)
     return state
 
 

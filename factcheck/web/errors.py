@@ -1,7 +1,7 @@
 """Error pages a person understands, for every failure the app can name."""
 from __future__ import annotations
 
-from flask import g, render_template, request
+from flask import current_app, g, render_template, request
 from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import HTTPException
 
@@ -27,24 +27,34 @@ def render_error(status: int, detail: str | None = None):
     return render_template("errors/error.html", status=status, title=title, message=detail or message), status
 
 
-def discard_session() -> None:
-    """Drop the request's database session after a failure; a dead connection must not fail the error page too."""
-    session = g.pop("db_session", None)
+def rollback_session() -> None:
+    """Undo the request's failed transaction so the error page can still read (the signed-in user, say)."""
+    session = g.get("db_session")
     if session is not None:
         try:
             session.rollback()
+        except Exception:  # noqa: BLE001 - the error page matters more than a clean rollback
+            pass
+
+
+def discard_session() -> None:
+    """Drop the request's session after the database went away, and with it the signed-in user.
+
+    Anything drawn afterwards (the 503 page, after-request hooks) sees an anonymous visitor instead of
+    asking Flask-Login to load the user from a database that is not there."""
+    rollback_session()
+    session = g.pop("db_session", None)
+    if session is not None:
+        try:
             session.close()
         except Exception:  # noqa: BLE001 - the connection is already gone; the pool replaces it
             pass
+    g._login_user = current_app.login_manager.anonymous_user()
 
 
 def database_down_page(exc: Exception):
     """503 with Retry-After. The page is drawn as for a visitor: the signed-in user's row cannot be read now."""
     discard_session()
-    from flask import current_app
-
-    g._login_user = current_app.login_manager.anonymous_user()  # Flask-Login would query for the user again
-
     current_app.logger.warning("Database unavailable on %s %s: %s", request.method, request.path,
                                str(getattr(exc, "orig", exc)).strip().splitlines()[0:1])
     title, message = MESSAGES[503]
@@ -79,5 +89,5 @@ def init_app(app) -> None:
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception):
         app.logger.exception("Unhandled error on %s %s", request.method, request.path)
-        discard_session()
+        rollback_session()
         return render_error(500)

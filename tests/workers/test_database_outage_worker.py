@@ -30,10 +30,14 @@ from pgcluster import PrivateCluster, pg_bindir  # noqa: E402
 def pg():
     if pg_bindir() is None:
         need("PostgreSQL server binaries", "initdb is not installed")
+    c = None
     try:
-        c = PrivateCluster().init()
+        c = PrivateCluster()
+        c.init()
         c.start()
     except (subprocess.CalledProcessError, RuntimeError, OSError) as exc:
+        if c is not None:
+            c.destroy()
         need("a private PostgreSQL cluster", getattr(exc, "stderr", None) or str(exc))
     yield c
     c.destroy()
