@@ -126,12 +126,19 @@ def make_tasks(engine, settings, enqueue: Callable[..., None]) -> dict[str, Call
             return capture.run_capture(session, capture_id=int(capture_id), config=config)
 
     def sweep_captures() -> int:
+        """The sweeper for every background job kept in the database: captures, then exports."""
+        from factcheck.exports import service as exports
+
         with Session(engine) as session:
             ids = capture.due_for_doorbell(session, stuck_after=settings.capture_stuck_after,
                                            queued_after=settings.capture_queued_after)
+            export_ids = exports.sweep_exports(session, stuck_after=settings.capture_stuck_after,
+                                               queued_after=settings.capture_queued_after)
         for capture_id in ids:
             enqueue(ARCHIVE_SOURCE, capture_id)
-        return len(ids)
+        for export_id in export_ids:
+            enqueue(BUILD_EXPORT, export_id)
+        return len(ids) + len(export_ids)
 
     def recheck_sources() -> int:
         with Session(engine) as session:
@@ -140,13 +147,14 @@ def make_tasks(engine, settings, enqueue: Callable[..., None]) -> dict[str, Call
             enqueue(ARCHIVE_SOURCE, capture_id)
         return len(ids)
 
-    def build_export(export_id: int, release: bool = False) -> str | None:
+    def build_export(export_id: int, release_attempt: int | None = None) -> str | None:
         from factcheck.exports import service as exports
 
         with Session(engine, expire_on_commit=False) as session:
             return exports.build_export(session, export_id=int(export_id), base_url=settings.public_url,
                                         archive_dir=settings.archive_dir, chromium=settings.chromium,
-                                        release=bool(release))
+                                        release_attempt=None if release_attempt is None
+                                        else int(release_attempt))
 
     return {ARCHIVE_SOURCE: archive_source, SWEEP: sweep_captures, RECHECK: recheck_sources,
             BUILD_EXPORT: build_export}

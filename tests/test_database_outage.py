@@ -205,7 +205,7 @@ def test_a_restart_between_requests_is_invisible(cluster, served):
 
 def test_an_export_cut_off_by_the_outage_is_built_again_once_it_returns(cluster, served, tmp_path):
     """The database stops in the middle of building an export (the first time the build reads the claims):
-    the export is not marked failed, and the retry the worker makes with release=True builds it."""
+    the export is not marked failed, and the retry the worker makes with its attempt number builds it."""
     from factcheck.exports import service as exports
     from factcheck.models import Export, User
 
@@ -233,12 +233,15 @@ def test_an_export_cut_off_by_the_outage_is_built_again_once_it_returns(cluster,
             cluster.start()
     assert stopped
     with Session(engine) as s:
-        assert s.get(Export, export_id).state == "running"  # not failed: it was not the export's fault
+        cut_off = s.get(Export, export_id)
+        assert (cut_off.state, cut_off.attempts) == ("running", 1)  # not failed: it was not the export's fault
         # A plain redelivery must not build it twice; only the hand-back does.
         assert exports.build_export(s, export_id=export_id, base_url="http://desk.example", archive_dir=tmp_path,
                                     chromium=None) is None
         assert exports.build_export(s, export_id=export_id, base_url="http://desk.example", archive_dir=tmp_path,
-                                    chromium=None, release=True) == "done"
+                                    chromium=None, release_attempt=2) is None  # not our attempt: untouched
+        assert exports.build_export(s, export_id=export_id, base_url="http://desk.example", archive_dir=tmp_path,
+                                    chromium=None, release_attempt=1) == "done"
         done = s.get(Export, export_id)
         s.refresh(done)
         assert done.state == "done" and (tmp_path / done.file_path).is_file()

@@ -38,7 +38,7 @@ def make_celery(flask_app: Flask) -> Celery:
                     raise self.retry(args=[exc.capture_id], kwargs={"release_attempt": exc.attempt},
                                      countdown=DB_RETRY_SECONDS, max_retries=DB_MAX_RETRIES, exc=exc)
                 except ExportInterrupted as exc:  # the same for an export cut off while it was being built
-                    raise self.retry(args=[exc.export_id], kwargs={"release": True},
+                    raise self.retry(args=[exc.export_id], kwargs={"release_attempt": exc.attempt},
                                      countdown=DB_RETRY_SECONDS, max_retries=DB_MAX_RETRIES, exc=exc)
                 except DBAPIError as exc:
                     if not database_unavailable(exc):

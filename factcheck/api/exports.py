@@ -34,7 +34,7 @@ def article_report(article_id: int, query: ReportQuery):
 
 
 @bp.get("/claims/export")
-@spec.validate(resp=Response(HTTP_401=ErrorOut, HTTP_503=ErrorOut, HTTP_422=ErrorOut), tags=["exports"])
+@spec.validate(resp=Response(HTTP_401=ErrorOut, HTTP_422=ErrorOut, HTTP_503=ErrorOut), tags=["exports"])
 def claims_export(query: ClaimExportQuery):
     """Every claim the queue filters select, as CSV, JSON or ClaimReview (published claims only)."""
     # Links use the configured public address, never the request's Host header (which a client controls).

@@ -10,7 +10,7 @@ import io
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import update
@@ -22,6 +22,7 @@ from factcheck.errors import ValidationError
 from factcheck.exports import data
 from factcheck.models import Export, User, utcnow
 from factcheck.services import settings as newsroom
+from factcheck.services.capture import db_now
 
 ARTICLE_FORMATS = ("html", "pdf", "csv", "json", "claimreview", "bundle")
 QUEUE_FORMATS = ("csv", "json", "claimreview")
@@ -118,56 +119,72 @@ def request_export(session: Session, *, actor: User, fmt: str, article_id: int |
     """Record an export to build in the background; the job starts after the commit."""
     check_format(fmt, ARTICLE_FORMATS if article_id else QUEUE_FORMATS)
     export = Export(scope="article" if article_id else "queue", article_id=article_id, params=params or {},
-                    format=fmt, created_by_id=actor.id)
+                    format=fmt, created_by_id=actor.id, updated_at=db_now(session))
     session.add(export)
     session.flush()
     jobs.enqueue_after_commit(session, BUILD_EXPORT, export.id)
     return export
 
 
-class ExportInterrupted(Exception):
-    """The database went away while this export was being built: build it again with release=True once back."""
+MAX_EXPORT_ATTEMPTS = 3
 
-    def __init__(self, export_id: int) -> None:
-        super().__init__(f"export {export_id} interrupted: the database is unavailable")
-        self.export_id = export_id
+
+class ExportInterrupted(Exception):
+    """The database went away while this export was being built: build it again once it is back, handing the
+    export back first (compare-and-set on `attempt`)."""
+
+    def __init__(self, export_id: int, attempt: int) -> None:
+        super().__init__(f"export {export_id} attempt {attempt} interrupted: the database is unavailable")
+        self.export_id, self.attempt = export_id, attempt
+
+
+def _release(session: Session, export_id: int, attempt: int) -> None:
+    session.execute(update(Export).where(Export.id == export_id, Export.state == "running",
+                                         Export.attempts == attempt)
+                    .values(state="queued", done=0, updated_at=db_now(session)))
+    session.commit()
 
 
 def build_export(session: Session, *, export_id: int, base_url: str, archive_dir: Path,
-                 chromium: str | None, release: bool = False) -> str | None:
+                 chromium: str | None, release_attempt: int | None = None) -> str | None:
     """Claim the export (compare-and-set), build its file with progress, and record the outcome.
 
-    release=True (only the retry after ExportInterrupted passes it) first hands a `running` export back."""
+    The claim raises the attempt number, and every later write names it: a builder that was given up for dead
+    (swept after `stuck_after` without a heartbeat) cannot overwrite the work of the one that took over.
+    release_attempt (only the retry after ExportInterrupted passes it) first hands that attempt back."""
     from factcheck.db import database_unavailable
 
-    if release:
-        session.execute(update(Export).where(Export.id == export_id, Export.state == "running")
-                        .values(state="queued", done=0))
-        session.commit()
-    claimed = session.execute(update(Export).where(Export.id == export_id, Export.state == "queued")
-                              .values(state="running")).rowcount
+    if release_attempt is not None:
+        _release(session, export_id, release_attempt)
+    attempt = session.execute(
+        update(Export).where(Export.id == export_id, Export.state == "queued")
+        .values(state="running", attempts=Export.attempts + 1, updated_at=db_now(session), error="")
+        .returning(Export.attempts)).scalar_one_or_none()
     session.commit()
-    if claimed != 1:
+    if attempt is None:
         return None
     try:
-        return _build(session, export_id=export_id, base_url=base_url, archive_dir=archive_dir, chromium=chromium)
+        return _build(session, export_id=export_id, attempt=attempt, base_url=base_url, archive_dir=archive_dir,
+                      chromium=chromium)
     except DBAPIError as exc:
         if database_unavailable(exc):
-            raise ExportInterrupted(export_id) from exc
+            raise ExportInterrupted(export_id, attempt) from exc
         raise
 
 
-def _build(session: Session, *, export_id: int, base_url: str, archive_dir: Path, chromium: str | None) -> str:
+def _build(session: Session, *, export_id: int, attempt: int, base_url: str, archive_dir: Path,
+           chromium: str | None) -> str:
     from factcheck.db import database_unavailable
     from factcheck.services.queue import QueueFilter
 
+    ours = (Export.id == export_id) & (Export.state == "running") & (Export.attempts == attempt)
     export = session.get(Export, export_id)
     session.refresh(export)
     scope, fmt, article_id, params, created_by = (export.scope, export.format, export.article_id, export.params,
                                                   export.created_by_id)
 
-    def progress(done: int, total: int) -> None:
-        session.execute(update(Export).where(Export.id == export_id).values(done=done, total=total))
+    def progress(done: int, total: int) -> None:  # also the heartbeat the sweep looks at
+        session.execute(update(Export).where(ours).values(done=done, total=total, updated_at=db_now(session)))
         session.commit()
 
     folder = archive_dir / "exports"
@@ -180,7 +197,8 @@ def _build(session: Session, *, export_id: int, base_url: str, archive_dir: Path
             actor = session.get(User, created_by)
             built = queue_export(session, filter=QueueFilter.from_params(params), actor=actor,
                                  fmt=fmt, base_url=base_url, progress=progress)
-        path = folder / f"{export_id}.{EXTENSIONS[fmt]}"
+        # Each attempt writes its own file, so a builder given up for dead cannot clobber its successor's.
+        path = folder / f"{export_id}-{attempt}.{EXTENSIONS[fmt]}"
         with path.open("wb") as fh:
             for chunk in built.chunks:
                 fh.write(chunk)
@@ -189,18 +207,39 @@ def _build(session: Session, *, export_id: int, base_url: str, archive_dir: Path
             raise  # not the export's fault: it is built again once the database is back
         session.rollback()
         message = getattr(exc, "message", None) or "The export failed unexpectedly; please try again."
-        session.execute(update(Export).where(Export.id == export_id)
-                        .values(state="failed", error=message[:1000], finished_at=utcnow()))
+        session.execute(update(Export).where(ours)
+                        .values(state="failed", error=message[:1000], finished_at=utcnow(), updated_at=utcnow()))
         session.commit()
         if not hasattr(exc, "message"):
             raise
         return "failed"
     total = session.execute(select(Export.total).where(Export.id == export_id)).scalar_one() or 1
-    session.execute(update(Export).where(Export.id == export_id).values(
+    finished = session.execute(update(Export).where(ours).values(
         state="done", file_path=str(path.relative_to(archive_dir)), filename=built.filename,
-        finished_at=utcnow(), done=total, total=total))
+        finished_at=utcnow(), updated_at=utcnow(), done=total, total=total)).rowcount
     session.commit()
+    if finished != 1:  # swept and taken over meanwhile: the newer attempt's file is the one offered
+        path.unlink(missing_ok=True)
+        return None
     return "done"
+
+
+def sweep_exports(session: Session, *, stuck_after: timedelta, queued_after: timedelta) -> list[int]:
+    """Exports whose job may be lost: `running` without a heartbeat for `stuck_after` (a dead worker) go back
+    to `queued`, or fail after MAX_EXPORT_ATTEMPTS; `queued` ones waiting `queued_after` (a lost message, Redis
+    down when it was asked for) are returned to be enqueued again."""
+    now = db_now(session)
+    stuck = (Export.state == "running") & (Export.updated_at < now - stuck_after)
+    session.execute(update(Export).where(stuck, Export.attempts >= MAX_EXPORT_ATTEMPTS).values(
+        state="failed", finished_at=now, updated_at=now,
+        error=f"The export was interrupted {MAX_EXPORT_ATTEMPTS} times before it finished; please start it again."))
+    session.execute(update(Export).where(stuck).values(state="queued", done=0, updated_at=now - queued_after))
+    due = list(session.exec(select(Export.id).where(Export.state == "queued", Export.updated_at <= now - queued_after)
+                            .order_by(Export.id).limit(100)).all())
+    if due:  # rung now; the next ring only after another `queued_after`
+        session.execute(update(Export).where(Export.id.in_(due), Export.state == "queued").values(updated_at=now))
+    session.commit()
+    return due
 
 
 def recent_exports(session: Session, *, actor: User, limit: int = 20) -> list[Export]:

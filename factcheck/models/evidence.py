@@ -93,3 +93,5 @@ class Export(SQLModel, table=True):
     created_by_id: int | None = Field(default=None, foreign_key="users.id")
     created_at: datetime = Field(default_factory=utcnow)
     finished_at: datetime | None = None
+    attempts: int = 0                             # raised by each claim: the builder's token for its writes
+    updated_at: datetime = Field(default_factory=utcnow)   # heartbeat (database clock) while queued or running

@@ -77,3 +77,95 @@ def test_cli_export_and_claimreview(desk, published_claim, database_url, monkeyp
     assert json.loads(out.read_text())[0]["@type"] == "ClaimReview"
     bad = CliRunner().invoke(main, ["export", "424242", "--format", "csv", "-o", str(tmp_path / "x.csv")])
     assert bad.exit_code != 0 and "no article #424242" in bad.output
+
+
+# --- an export whose worker died ---------------------------------------------------------------------------
+
+def _request(app, people, session):
+    from factcheck.exports import service as exports
+
+    export = exports.request_export(session, actor=people["eve"], fmt="csv", params={"status": "all"})
+    session.commit()
+    return export.id
+
+
+def _age(session, export_id, **ago):
+    """Move the export's heartbeat back in time, as a worker that stopped beating would leave it."""
+    from datetime import timedelta
+
+    from sqlalchemy import update
+
+    from factcheck.models import Export
+    from factcheck.services.capture import db_now
+
+    session.execute(update(Export).where(Export.id == export_id).values(updated_at=db_now(session) - timedelta(**ago)))
+    session.commit()
+
+
+def _row(session, export_id):
+    from factcheck.models import Export
+
+    session.expire_all()
+    return session.get(Export, export_id)
+
+
+def test_an_export_whose_worker_died_is_swept_and_built_once(app, desk, published_claim, people, session, tmp_path):
+    from datetime import timedelta
+
+    from factcheck.exports import service as exports
+
+    export_id = _request(app, people, session)
+    archive = app.extensions["factcheck.settings"].archive_dir
+    sweep = dict(stuck_after=timedelta(minutes=5), queued_after=timedelta(minutes=1))
+    assert exports.sweep_exports(session, **sweep) == []  # fresh and queued: nothing to ring yet
+    _age(session, export_id, minutes=2)
+    assert exports.sweep_exports(session, **sweep) == [export_id]  # queued, message lost: rung again
+    assert exports.sweep_exports(session, **sweep) == []  # and not again at once
+
+    from sqlalchemy import update
+
+    from factcheck.models import Export
+    # Attempt 1 was claimed by a worker that then died: running, and no heartbeat for longer than stuck_after.
+    session.execute(update(Export).where(Export.id == export_id).values(state="running", attempts=1))
+    session.commit()
+    _age(session, export_id, minutes=6)
+    assert exports.sweep_exports(session, **sweep) == [export_id]
+    row = _row(session, export_id)
+    assert (row.state, row.attempts, row.done) == ("queued", 1, 0)
+
+    # The dead attempt's late writes change nothing; attempt 2 builds the file and is the one offered.
+    assert exports._build(session, export_id=export_id, attempt=1, base_url="http://desk.example",
+                          archive_dir=archive, chromium=None) is None
+    assert not (archive / "exports" / f"{export_id}-1.csv").exists()
+    assert build(app, export_id) == "done"
+    row = _row(session, export_id)
+    assert (row.state, row.attempts, row.file_path) == ("done", 2, f"exports/{export_id}-2.csv")
+    assert build(app, export_id) is None
+
+
+def test_an_export_interrupted_too_often_fails_with_a_reason(app, desk, people, session):
+    from datetime import timedelta
+
+    from sqlalchemy import update
+
+    from factcheck.exports import service as exports
+    from factcheck.models import Export
+
+    export_id = _request(app, people, session)
+    session.execute(update(Export).where(Export.id == export_id)
+                    .values(state="running", attempts=exports.MAX_EXPORT_ATTEMPTS))
+    session.commit()
+    _age(session, export_id, minutes=10)
+    assert exports.sweep_exports(session, stuck_after=timedelta(minutes=5), queued_after=timedelta(minutes=1)) == []
+    row = _row(session, export_id)
+    assert row.state == "failed" and "interrupted 3 times" in row.error and row.finished_at is not None
+
+
+def test_the_periodic_sweep_rings_for_exports_too(app, desk, people, session):
+    settings = app.extensions["factcheck.settings"]
+    export_id = _request(app, people, session)
+    _age(session, export_id, seconds=settings.capture_queued_after.total_seconds() + 5)
+    sent = []
+    table = jobs.make_tasks(app.extensions["factcheck.engine"], settings, lambda name, *a: sent.append((name, a)))
+    assert table[jobs.SWEEP]() >= 1
+    assert (jobs.BUILD_EXPORT, (export_id,)) in sent
