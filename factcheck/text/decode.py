@@ -47,19 +47,25 @@ def _not_text(kind: str | None) -> IntakeError:
     return IntakeError(f"{what} Please upload one of: {_ACCEPTED_TEXT}.")
 
 
-# Legacy code pages a newsroom meets most, in order of preference when readings tie.
-_LEGACY = ("cp1252", "cp1251", "cp1250")
+# Legacy code pages a newsroom meets, in order of preference when readings tie: Western, Cyrillic and
+# Central European Windows pages first, then the older Cyrillic ones (KOI8-R above all, then ISO and Mac).
+_LEGACY = ("cp1252", "cp1251", "cp1250", "koi8_r", "iso8859_5", "mac_cyrillic")
 _WORD = re.compile(r"[^\s\d.,;:!?()\[\]{}\"'“”‘’«»/\\|<>=+*&%$#@-]+")
 
 
 def _odd_words(text: str) -> int:
-    """Words no language writes: scripts mixed in one word, symbols inside words, or Latin words
-    made mostly of accented letters (the look of Cyrillic or CJK read with the wrong code page)."""
+    """Words no language writes: scripts mixed in one word, symbols inside words, Latin words made
+    mostly of accented letters (the look of Cyrillic or CJK read with the wrong code page), a capital
+    after a small letter, or long words all in capitals (the look of one Cyrillic code page read as
+    another, which swaps the cases: KOI8-R read as Windows-1251 turns "Министр" into "нЙОЙУФТ")."""
     odd = 0
     for word in _WORD.findall(text):
         if word.isascii() or len(word) < 2:
             continue
         if not word.isalpha():
+            odd += 1
+            continue
+        if any(a.islower() and b.isupper() for a, b in zip(word, word[1:])) or (len(word) >= 5 and word.isupper()):
             odd += 1
             continue
         scripts = {("latin" if c.isascii() or "LATIN" in unicodedata.name(c, "") else
@@ -102,7 +108,12 @@ def _decode_bytes(data: bytes) -> str:
             "The text encoding of this file could not be recognised; "
             "please save it as UTF-8 text and upload it again."
         )
-    text = min(readings, key=_odd_words)  # min keeps the first of equals: the preference order
+    from charset_normalizer.md import mess_ratio
+
+    # Fewest odd words first; between equals, the reading charset-normalizer finds least messy (it sees
+    # "rozpoèet", Czech read as Western, as mess); then the preference order (min keeps the first of equals).
+    # The first 100,000 characters are enough to judge a reading, and keep a 2 MB upload fast.
+    text = min(readings, key=lambda t: (_odd_words(t[:100_000]), round(mess_ratio(t[:100_000], 1.0), 3)))
     if sum(not (c.isprintable() or c.isspace()) for c in text) > len(text) * 0.05:
         raise _not_text(None)
     return text

@@ -118,3 +118,19 @@ def test_decode_good_docx():
     buf = io.BytesIO()
     document.save(buf)
     assert decode_upload(buf.getvalue(), "s.docx", max_bytes=MB) == "Headline of the day\n\nThe first paragraph."
+
+
+RUSSIAN = ("Президент Казахстана Касым-Жомарт Токаев подписал указ. По данным Бюро национальной статистики, "
+           "инфляция составила 9,8 процента. Министр финансов заявил, что бюджет вырос на 12 процентов.")
+CZECH = "Vláda schválila rozpočet, který počítá s deficitem ve výši tří procent. Opozice plán ostře kritizovala."
+FRENCH = "Très bien, a déclaré le ministre après la réunion : la réforme sera présentée à l'Assemblée à la rentrée."
+
+
+@pytest.mark.parametrize("text, codec", [
+    (RUSSIAN, "cp1251"), (RUSSIAN, "koi8_r"), (RUSSIAN, "iso8859_5"), (RUSSIAN, "mac_cyrillic"),
+    (CZECH, "cp1250"), (FRENCH, "cp1252"), (FRENCH, "latin-1"),
+])
+def test_legacy_code_pages_are_told_apart(text, codec):
+    """One Cyrillic code page read as another swaps letter cases ("Министр" becomes "нЙОЙУФТ" when KOI8-R is
+    read as Windows-1251), and Czech read as Western gets letters like "è" mid-word: neither may win."""
+    assert decode_upload(text.encode(codec), "story.txt", max_bytes=MB) == text
