@@ -157,14 +157,28 @@ def _assert_clean_503_json(resp: requests.Response) -> None:
 def test_outage_answers_503_and_the_same_app_resumes(cluster, served):
     base, api = served["base"], {"Authorization": f"Bearer {served['token']}"}
     web = _browser(base)
-    assert web.get(f"{base}/queue", timeout=10).status_code == 200
+    queue = web.get(f"{base}/queue", timeout=10)
+    assert queue.status_code == 200
+    csrf = CSRF.search(queue.text).group(1)
     assert requests.get(f"{base}/api/v1/claims", headers=api, timeout=10).status_code == 200
     before = _article_count(cluster.url)
 
     cluster.stop("fast")  # ends every session in the pool: the next use of each finds a dead connection
     try:
-        for path in ("/queue", "/articles/", "/dashboard", "/my-work"):
+        for path in ("/queue", "/articles/", "/dashboard", "/my-work", "/no-such-page"):
             _assert_clean_503_page(web.get(f"{base}{path}", timeout=15))
+        # The page's own style sheet and script still load for a signed-in browser (no user lookup for them).
+        for asset in ("/static/app.css", "/static/app.js"):
+            resp = web.get(f"{base}{asset}", timeout=15)
+            assert resp.status_code == 200, asset
+        # A form sent during the outage: refused, and what was typed is given back (escaped), never the token.
+        typed = "The ferry figures are <script>alert(1)</script> wrong;\nsee the council's table 4."
+        page = web.post(f"{base}/claims/1/comments", timeout=15, data={"csrf_token": csrf, "body": typed})
+        _assert_clean_503_page(page)
+        assert "What you sent" in page.text and "<script>alert(1)</script>" not in page.text
+        assert "The ferry figures are &lt;script&gt;alert(1)&lt;/script&gt; wrong;\nsee the council&#39;s table 4." \
+            in page.text
+        assert csrf not in page.text
         _assert_clean_503_json(requests.get(f"{base}/api/v1/claims", headers=api, timeout=15))
         _assert_clean_503_json(requests.post(f"{base}/api/v1/articles", headers=api, timeout=15,
                                              json={"title": "Written during the outage",
@@ -174,8 +188,10 @@ def test_outage_answers_503_and_the_same_app_resumes(cluster, served):
         form = other.get(f"{base}/login", timeout=15)
         if form.status_code == 200:
             token = CSRF.search(form.text).group(1)
-            _assert_clean_503_page(other.post(f"{base}/login", timeout=15, data={
-                "username": "eve", "password": PASSWORD, "csrf_token": token}))
+            refused = other.post(f"{base}/login", timeout=15, data={
+                "username": "eve", "password": PASSWORD, "csrf_token": token})
+            _assert_clean_503_page(refused)
+            assert PASSWORD not in refused.text  # a password is never given back
         else:
             _assert_clean_503_page(form)
     finally:

@@ -30,6 +30,18 @@ def settings_of(app: Flask) -> Settings:
     return app.extensions["factcheck.settings"]
 
 
+def _signed_in_without_loading() -> bool:
+    """Does this request carry a signed-in session? Answered from the session and the remember cookie, so that
+    a response for a static file (or any response while the database is away) never queries for the user."""
+    from flask import g, session
+
+    loaded = g.get("_login_user")
+    if loaded is not None:
+        return bool(loaded.is_authenticated)
+    return bool(session.get("_user_id")) or bool(request.cookies.get(current_app.config.get(
+        "REMEMBER_COOKIE_NAME", "remember_token")))
+
+
 @login_manager.user_loader
 def _load_user(user_id: str) -> User | None:
     try:
@@ -96,7 +108,7 @@ def init_app(app: Flask) -> None:
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "same-origin")
         response.headers.setdefault("X-Frame-Options", "DENY")
-        if current_user.is_authenticated:
+        if _signed_in_without_loading():
             response.headers.setdefault("Cache-Control", "no-store")
         return response
 

@@ -24,7 +24,12 @@ MESSAGES = {
 
 def render_error(status: int, detail: str | None = None):
     title, message = MESSAGES.get(status, (f"Error {status}", "The request failed."))
-    return render_template("errors/error.html", status=status, title=title, message=detail or message), status
+    try:
+        return render_template("errors/error.html", status=status, title=title, message=detail or message), status
+    except DBAPIError as exc:  # drawing the page for a signed-in user needs the database too
+        if not database_unavailable(exc):
+            raise
+        return database_down_page(exc)
 
 
 def rollback_session() -> None:
@@ -52,13 +57,27 @@ def discard_session() -> None:
     g._login_user = current_app.login_manager.anonymous_user()
 
 
+_NOT_GIVEN_BACK = ("csrf_token", "version", "submit")
+
+
+def _typed_fields() -> list[tuple[str, str]]:
+    """What the person typed into the form that could not be saved (never passwords or hidden tokens), shown
+    back on the 503 page so nothing is lost while the database is away."""
+    if request.method != "POST":
+        return []
+    return [(name.replace("_", " ").capitalize(), value)
+            for name, value in request.form.items(multi=True)
+            if name not in _NOT_GIVEN_BACK and "password" not in name and value.strip()]
+
+
 def database_down_page(exc: Exception):
     """503 with Retry-After. The page is drawn as for a visitor: the signed-in user's row cannot be read now."""
     discard_session()
     current_app.logger.warning("Database unavailable on %s %s: %s", request.method, request.path,
                                str(getattr(exc, "orig", exc)).strip().splitlines()[0:1])
     title, message = MESSAGES[503]
-    body = render_template("errors/error.html", status=503, title=title, message=message)
+    body = render_template("errors/error.html", status=503, title=title, message=message, kept=_typed_fields(),
+                           files=bool(request.files))
     return body, 503, {"Retry-After": str(RETRY_AFTER_SECONDS), "Cache-Control": "no-store"}
 
 
