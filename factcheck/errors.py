@@ -37,3 +37,12 @@ class Conflict(DomainError):
 class TooLarge(DomainError):
     status = 413
     code = "too_large"
+
+
+class JobInterrupted(Exception):
+    """A background job lost its database after claiming its row. Run the job again with `job_args` and
+    `job_kwargs` once the database is back: they tell it to hand its claim back first (compare-and-set)."""
+
+    def __init__(self, message: str, *, job_args: tuple, job_kwargs: dict) -> None:
+        super().__init__(message)
+        self.job_args, self.job_kwargs = job_args, job_kwargs

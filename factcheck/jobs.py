@@ -31,8 +31,17 @@ class Runner(Protocol):
     def enqueue(self, name: str, *args) -> None: ...
 
 
+PERIODIC = {SWEEP, RECHECK}
+# A database outage: retry every few seconds for about ten minutes, then leave the job to the sweeper.
+DB_RETRY_SECONDS = 3
+DB_MAX_RETRIES = 200
+
+
 class EmbeddedRunner:
-    """Runs jobs on a few threads inside this process, and the periodic ones on a timer."""
+    """Runs jobs on a few threads inside this process, and the periodic ones on a timer.
+
+    A job that loses the database is run again a few seconds later, as a Celery worker would retry it: with the
+    arguments that hand its claim back (JobInterrupted), or as it was when it never got as far as a claim."""
 
     def __init__(self, tasks: dict[str, Callable], *, workers: int = 2, periodic: dict[str, float] | None = None):
         self.tasks = tasks
@@ -45,12 +54,41 @@ class EmbeddedRunner:
         fn = self.tasks[name]
         self.pool.submit(self._run, name, fn, args)
 
-    @staticmethod
-    def _run(name: str, fn: Callable, args: tuple) -> None:
+    def _run(self, name: str, fn: Callable, args: tuple, kwargs: dict | None = None, retries: int = 0) -> None:
+        from sqlalchemy.exc import DBAPIError
+
+        from factcheck.db import database_unavailable
+        from factcheck.errors import JobInterrupted
+
         try:
-            fn(*args)
+            fn(*args, **(kwargs or {}))
+        except JobInterrupted as exc:
+            self._again(name, fn, exc.job_args, exc.job_kwargs, retries, exc)
+        except DBAPIError as exc:
+            if not database_unavailable(exc):
+                log.exception("background job %s%r failed", name, args)
+            elif name in PERIODIC:
+                log.warning("%s skipped: the database is unavailable", name)
+            else:
+                self._again(name, fn, args, kwargs or {}, retries, exc)
         except Exception:  # a job must never kill its worker thread; the row records the failure
             log.exception("background job %s%r failed", name, args)
+
+    def _again(self, name: str, fn: Callable, args: tuple, kwargs: dict, retries: int, exc: Exception) -> None:
+        if retries >= DB_MAX_RETRIES or self._stop.is_set():
+            log.error("background job %s%r given up after %d retries: %s", name, args, retries, exc)
+            return
+        log.warning("background job %s%r: the database is unavailable; trying again in %d s", name, args,
+                    DB_RETRY_SECONDS)
+        timer = threading.Timer(DB_RETRY_SECONDS, self._submit_again, args=(name, fn, args, kwargs, retries + 1))
+        timer.daemon = True
+        timer.start()
+
+    def _submit_again(self, name: str, fn: Callable, args: tuple, kwargs: dict, retries: int) -> None:
+        try:
+            self.pool.submit(self._run, name, fn, args, kwargs, retries)
+        except RuntimeError:  # shut down meanwhile; the sweeper finds the row at the next start
+            pass
 
     def start_periodic(self) -> None:
         for name, every in self._periodic.items():

@@ -8,11 +8,13 @@ loopback, as gunicorn would, so what is checked is what a browser or an API clie
 """
 from __future__ import annotations
 
+import hashlib
 import re
 import sqlite3
 import subprocess
 import sys
 import threading
+import time
 
 import psycopg
 import pytest
@@ -261,3 +263,57 @@ def test_an_export_cut_off_by_the_outage_is_built_again_once_it_returns(cluster,
         done = s.get(Export, export_id)
         s.refresh(done)
         assert done.state == "done" and (tmp_path / done.file_path).is_file()
+
+
+def test_embedded_mode_finishes_a_capture_cut_off_by_the_outage(cluster, served, tmp_path):
+    """Embedded mode (no Redis: the web process runs jobs on threads) retries like a Celery worker would:
+    the capture whose page stops PostgreSQL mid-fetch is handed back and archived once the server returns."""
+    from factcheck import jobs
+    from factcheck.models import Capture, Claim, User
+    from factcheck.services import review, sources
+    from tests.archive.loopback import Site
+    from tests.builders import article, claims_of
+
+    engine = served["engine"]
+    with Site() as site:
+        body = site.html("/story", "Harbour figures", "The terminal cost 31 million dollars.")
+        served_page = site.pages["/story"]
+        stopped = threading.Event()
+
+        def stop_the_database_then_answer():
+            if not stopped.is_set():
+                cluster.stop("fast")
+                stopped.set()
+            return served_page
+
+        site.pages["/story"] = stop_the_database_then_answer
+        settings = Settings.from_env({"FACTCHECK_DEV": "1", "FACTCHECK_DATABASE_URL": cluster.url,
+                                      "FACTCHECK_FETCH_ALLOW": f"127.0.0.1:{site.port}",
+                                      "FACTCHECK_SCREENSHOTS": "off"}, instance_dir=tmp_path / "instance")
+        runner = jobs.EmbeddedRunner({})
+        runner.tasks.update(jobs.make_tasks(engine, settings, runner.enqueue))
+        with Session(engine, expire_on_commit=False) as s:
+            eve = s.exec(select(User).where(User.username == "eve")).one()
+            claim = next(c for c in claims_of(s, article(s, by=eve)) if c.status == "new")
+            review.assign(s, claim=claim, assignee=eve, actor=eve, expected_version=1)
+            s.commit()
+            src = sources.add_source(s, claim=s.get(Claim, claim.id), url=site.url("/story"), actor=eve)
+            s.commit()
+            cap_id = s.exec(select(Capture.id).where(Capture.source_id == src.id)).one()
+        try:
+            runner.enqueue(jobs.ARCHIVE_SOURCE, cap_id)
+            assert stopped.wait(20), "the capture never fetched the page"
+            time.sleep(1)  # the job meets the outage and schedules its retry
+        finally:
+            if not cluster.running():
+                cluster.start()
+        deadline = time.monotonic() + 30
+        while True:
+            with Session(engine) as s:
+                cap = s.get(Capture, cap_id)
+            if cap.state == "archived" or time.monotonic() > deadline:
+                break
+            time.sleep(0.2)
+        runner.shutdown()
+        assert (cap.state, cap.attempts, site.hits["/story"]) == ("archived", 2, 2), cap.reason
+        assert cap.sha256 == hashlib.sha256(body).hexdigest()

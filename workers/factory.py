@@ -11,14 +11,11 @@ from sqlalchemy.exc import DBAPIError
 from factcheck import jobs
 from factcheck.config import ConfigError
 from factcheck.db import database_unavailable
-from factcheck.exports.service import ExportInterrupted
-from factcheck.services.capture import CaptureInterrupted
+from factcheck.errors import JobInterrupted
 
 log = logging.getLogger(__name__)
-PERIODIC = {jobs.SWEEP, jobs.RECHECK}
-# A database outage: retry every few seconds for about ten minutes, then leave the job to the sweeper.
-DB_RETRY_SECONDS = 3
-DB_MAX_RETRIES = 200
+PERIODIC = jobs.PERIODIC
+DB_RETRY_SECONDS, DB_MAX_RETRIES = jobs.DB_RETRY_SECONDS, jobs.DB_MAX_RETRIES
 
 
 def make_celery(flask_app: Flask) -> Celery:
@@ -32,13 +29,10 @@ def make_celery(flask_app: Flask) -> Celery:
             with flask_app.app_context():
                 try:
                     return self.run(*args, **kwargs)
-                except CaptureInterrupted as exc:
+                except JobInterrupted as exc:
                     # The database went away after the claim: try again once it is back, and hand the job
                     # back first (compare-and-set on our attempt), so it does not wait for the stuck sweep.
-                    raise self.retry(args=[exc.capture_id], kwargs={"release_attempt": exc.attempt},
-                                     countdown=DB_RETRY_SECONDS, max_retries=DB_MAX_RETRIES, exc=exc)
-                except ExportInterrupted as exc:  # the same for an export cut off while it was being built
-                    raise self.retry(args=[exc.export_id], kwargs={"release_attempt": exc.attempt},
+                    raise self.retry(args=list(exc.job_args), kwargs=exc.job_kwargs,
                                      countdown=DB_RETRY_SECONDS, max_retries=DB_MAX_RETRIES, exc=exc)
                 except DBAPIError as exc:
                     if not database_unavailable(exc):

@@ -18,7 +18,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session, select
 
 from factcheck import jobs
-from factcheck.errors import ValidationError
+from factcheck.errors import JobInterrupted, ValidationError
 from factcheck.exports import data
 from factcheck.models import Export, User, utcnow
 from factcheck.services import settings as newsroom
@@ -129,12 +129,13 @@ def request_export(session: Session, *, actor: User, fmt: str, article_id: int |
 MAX_EXPORT_ATTEMPTS = 3
 
 
-class ExportInterrupted(Exception):
+class ExportInterrupted(JobInterrupted):
     """The database went away while this export was being built: build it again once it is back, handing the
     export back first (compare-and-set on `attempt`)."""
 
     def __init__(self, export_id: int, attempt: int) -> None:
-        super().__init__(f"export {export_id} attempt {attempt} interrupted: the database is unavailable")
+        super().__init__(f"export {export_id} attempt {attempt} interrupted: the database is unavailable",
+                         job_args=(export_id,), job_kwargs={"release_attempt": attempt})
         self.export_id, self.attempt = export_id, attempt
 
 

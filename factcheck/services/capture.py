@@ -19,6 +19,7 @@ from sqlalchemy import func, or_, text, update
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session, select
 
+from factcheck.errors import JobInterrupted
 from factcheck.models import Capture, CaptureState, Source
 
 MAX_ATTEMPTS = 5
@@ -92,11 +93,12 @@ def _fail_or_retry(session: Session, cap: Capture, now: datetime, reason: str, *
     return CaptureState.retrying.value
 
 
-class CaptureInterrupted(Exception):
+class CaptureInterrupted(JobInterrupted):
     """The database went away after this worker claimed the job: hand it back with `release_job` once it returns."""
 
     def __init__(self, capture_id: int, attempt: int) -> None:
-        super().__init__(f"capture {capture_id} attempt {attempt} interrupted: the database is unavailable")
+        super().__init__(f"capture {capture_id} attempt {attempt} interrupted: the database is unavailable",
+                         job_args=(capture_id,), job_kwargs={"release_attempt": attempt})
         self.capture_id, self.attempt = capture_id, attempt
 
 
