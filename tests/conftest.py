@@ -64,6 +64,31 @@ def database_url(request, tmp_path_factory):
     _drop_postgres(url)
 
 
+@pytest.fixture(scope="module")
+def private_postgres():
+    """A PostgreSQL cluster of the module's own (initdb on a free loopback port, bench/stack/pgcluster.py), which
+    its tests may stop and start; the machine's shared cluster is never touched."""
+    import subprocess
+    import sys
+
+    sys.path.insert(0, str(ROOT / "bench" / "stack"))
+    from pgcluster import PrivateCluster, pg_bindir
+
+    if pg_bindir() is None:
+        need("PostgreSQL server binaries", "initdb is not installed")
+    cluster = None
+    try:
+        cluster = PrivateCluster()  # in /tmp itself: the postgres user cannot enter pytest's 0700 folders
+        cluster.init()
+        cluster.start()
+    except (subprocess.CalledProcessError, RuntimeError, OSError) as exc:
+        if cluster is not None:
+            cluster.destroy()
+        need("a private PostgreSQL cluster", getattr(exc, "stderr", None) or str(exc))
+    yield cluster
+    cluster.destroy()
+
+
 @pytest.fixture(scope="session")
 def migrated_engine(database_url):
     engine = db.make_engine(database_url)

@@ -11,8 +11,6 @@ from __future__ import annotations
 import hashlib
 import re
 import sqlite3
-import subprocess
-import sys
 import threading
 import time
 
@@ -26,10 +24,7 @@ from werkzeug.serving import make_server
 
 from factcheck import create_app, db
 from factcheck.config import Settings
-from tests.conftest import PASSWORD, ROOT, need
-
-sys.path.insert(0, str(ROOT / "bench" / "stack"))
-from pgcluster import PrivateCluster, pg_bindir  # noqa: E402
+from tests.conftest import PASSWORD
 
 CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 TRACE_MARKERS = ("Traceback", "sqlalchemy", "psycopg", "OperationalError", 'File "')
@@ -82,20 +77,8 @@ def test_other_exceptions_are_not_outages():
 
 
 @pytest.fixture(scope="module")
-def cluster():
-    if pg_bindir() is None:
-        need("PostgreSQL server binaries", "initdb is not installed")
-    c = None
-    try:
-        c = PrivateCluster()  # in /tmp itself: the postgres user cannot enter pytest's 0700 folders
-        c.init()
-        c.start()
-    except (subprocess.CalledProcessError, RuntimeError, OSError) as exc:
-        if c is not None:
-            c.destroy()
-        need("a private PostgreSQL cluster", getattr(exc, "stderr", None) or str(exc))
-    yield c
-    c.destroy()
+def cluster(private_postgres):
+    return private_postgres
 
 
 @pytest.fixture(scope="module")

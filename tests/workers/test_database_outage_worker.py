@@ -8,8 +8,6 @@ site whose page stops PostgreSQL while the worker is fetching it.
 """
 from __future__ import annotations
 
-import subprocess
-import sys
 import threading
 import time
 
@@ -18,29 +16,13 @@ from sqlmodel import Session
 
 from factcheck import db
 from factcheck.services import capture
-from tests.conftest import ROOT, need
 from tests.workers.test_celery_reliability import (  # noqa: F401 - fixtures, used by name
     add_source, claim, cluster, distributed_app, factcheck_env, page, redis, redis_db, redis_url, site)
 
-sys.path.insert(0, str(ROOT / "bench" / "stack"))
-from pgcluster import PrivateCluster, pg_bindir  # noqa: E402
-
 
 @pytest.fixture(scope="module")
-def pg():
-    if pg_bindir() is None:
-        need("PostgreSQL server binaries", "initdb is not installed")
-    c = None
-    try:
-        c = PrivateCluster()
-        c.init()
-        c.start()
-    except (subprocess.CalledProcessError, RuntimeError, OSError) as exc:
-        if c is not None:
-            c.destroy()
-        need("a private PostgreSQL cluster", getattr(exc, "stderr", None) or str(exc))
-    yield c
-    c.destroy()
+def pg(private_postgres):
+    return private_postgres
 
 
 @pytest.fixture(scope="module")
