@@ -192,7 +192,9 @@ def make_tasks(engine, settings, enqueue: Callable[..., None]) -> dict[str, Call
             return exports.build_export(session, export_id=int(export_id), base_url=settings.public_url,
                                         archive_dir=settings.archive_dir, chromium=settings.chromium,
                                         release_attempt=None if release_attempt is None
-                                        else int(release_attempt))
+                                        else int(release_attempt),
+                                        # beat well inside the sweep's patience, so only a dead builder is swept
+                                        heartbeat=min(30.0, settings.capture_stuck_after.total_seconds() / 4))
 
     return {ARCHIVE_SOURCE: archive_source, SWEEP: sweep_captures, RECHECK: recheck_sources,
             BUILD_EXPORT: build_export}

@@ -7,7 +7,9 @@ their progress on an `exports` row, then offer the download.
 from __future__ import annotations
 
 import io
+import logging
 import re
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -23,6 +25,8 @@ from factcheck.exports import data
 from factcheck.models import Export, User, utcnow
 from factcheck.services import settings as newsroom
 from factcheck.services.capture import db_now
+
+log = logging.getLogger(__name__)
 
 ARTICLE_FORMATS = ("html", "pdf", "csv", "json", "claimreview", "bundle")
 QUEUE_FORMATS = ("csv", "json", "claimreview")
@@ -147,7 +151,7 @@ def _release(session: Session, export_id: int, attempt: int) -> None:
 
 
 def build_export(session: Session, *, export_id: int, base_url: str, archive_dir: Path,
-                 chromium: str | None, release_attempt: int | None = None) -> str | None:
+                 chromium: str | None, release_attempt: int | None = None, heartbeat: float = 30.0) -> str | None:
     """Claim the export (compare-and-set), build its file with progress, and record the outcome.
 
     The claim raises the attempt number, and every later write names it: a builder that was given up for dead
@@ -166,15 +170,52 @@ def build_export(session: Session, *, export_id: int, base_url: str, archive_dir
         return None
     try:
         return _build(session, export_id=export_id, attempt=attempt, base_url=base_url, archive_dir=archive_dir,
-                      chromium=chromium)
+                      chromium=chromium, heartbeat=heartbeat)
     except DBAPIError as exc:
         if database_unavailable(exc):
             raise ExportInterrupted(export_id, attempt) from exc
         raise
 
 
+class Heartbeat:
+    """While an export builds, touch its `updated_at` every `every` seconds from a connection of its own, so a
+    long step that reports no progress (a big PDF through Chromium) is not taken for a dead worker by the sweep.
+    Only the running attempt's row is touched; a beat that fails is logged and the next one tries again."""
+
+    def __init__(self, engine, *, export_id: int, attempt: int, every: float) -> None:
+        self.engine, self.export_id, self.attempt, self.every = engine, export_id, attempt, every
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name=f"export-{export_id}-heartbeat", daemon=True)
+
+    def __enter__(self) -> "Heartbeat":
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        self._thread.join(timeout=self.every + 5)
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.every):
+            try:
+                with Session(self.engine) as s:
+                    s.execute(update(Export).where(Export.id == self.export_id, Export.state == "running",
+                                                   Export.attempts == self.attempt)
+                              .values(updated_at=db_now(s)))
+                    s.commit()
+            except Exception as exc:  # noqa: BLE001 - a missed beat is not the export's failure
+                log.warning("export %s heartbeat failed: %s", self.export_id, exc)
+
+
 def _build(session: Session, *, export_id: int, attempt: int, base_url: str, archive_dir: Path,
-           chromium: str | None) -> str:
+           chromium: str | None, heartbeat: float) -> str:
+    with Heartbeat(session.get_bind(), export_id=export_id, attempt=attempt, every=heartbeat):
+        return _build_file(session, export_id=export_id, attempt=attempt, base_url=base_url,
+                           archive_dir=archive_dir, chromium=chromium)
+
+
+def _build_file(session: Session, *, export_id: int, attempt: int, base_url: str, archive_dir: Path,
+                chromium: str | None) -> str:
     from factcheck.db import database_unavailable
     from factcheck.services.queue import QueueFilter
 

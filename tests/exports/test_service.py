@@ -134,8 +134,8 @@ def test_an_export_whose_worker_died_is_swept_and_built_once(app, desk, publishe
     assert (row.state, row.attempts, row.done) == ("queued", 1, 0)
 
     # The dead attempt's late writes change nothing; attempt 2 builds the file and is the one offered.
-    assert exports._build(session, export_id=export_id, attempt=1, base_url="http://desk.example",
-                          archive_dir=archive, chromium=None) is None
+    assert exports._build_file(session, export_id=export_id, attempt=1, base_url="http://desk.example",
+                               archive_dir=archive, chromium=None) is None
     assert not (archive / "exports" / f"{export_id}-1.csv").exists()
     assert build(app, export_id) == "done"
     row = _row(session, export_id)
@@ -169,3 +169,32 @@ def test_the_periodic_sweep_rings_for_exports_too(app, desk, people, session):
     table = jobs.make_tasks(app.extensions["factcheck.engine"], settings, lambda name, *a: sent.append((name, a)))
     assert table[jobs.SWEEP]() >= 1
     assert (jobs.BUILD_EXPORT, (export_id,)) in sent
+
+
+def test_a_long_build_keeps_beating_so_the_sweep_leaves_it_alone(app, desk, people, session):
+    """A build step that reports no progress (a big PDF through Chromium) must not look like a dead worker:
+    the heartbeat touches the running attempt's row from its own connection, and only that attempt's."""
+    import time
+    from datetime import timedelta
+
+    from sqlalchemy import update
+
+    from factcheck.exports import service as exports
+    from factcheck.models import Export
+
+    export_id = _request(app, people, session)
+    session.execute(update(Export).where(Export.id == export_id).values(state="running", attempts=2))
+    session.commit()
+    _age(session, export_id, hours=1)
+    sweep = dict(stuck_after=timedelta(minutes=5), queued_after=timedelta(minutes=1))
+    with exports.Heartbeat(app.extensions["factcheck.engine"], export_id=export_id, attempt=1, every=0.05):
+        time.sleep(0.4)  # a beat for another attempt changes nothing
+    assert exports.sweep_exports(session, **sweep) == [export_id] and _row(session, export_id).state == "queued"
+
+    session.execute(update(Export).where(Export.id == export_id).values(state="running"))
+    session.commit()
+    _age(session, export_id, hours=1)
+    with exports.Heartbeat(app.extensions["factcheck.engine"], export_id=export_id, attempt=2, every=0.05):
+        time.sleep(0.4)
+        assert exports.sweep_exports(session, **sweep) == []
+    assert _row(session, export_id).state == "running"
