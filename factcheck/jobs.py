@@ -37,11 +37,28 @@ DB_RETRY_SECONDS = 3
 DB_MAX_RETRIES = 200
 
 
+def run_again_with(name: str, args: tuple, kwargs: dict, exc: BaseException) -> tuple[tuple, dict] | None:
+    """The one rule both runners follow when job `name` fails with `exc`: the (args, kwargs) to run it with again
+    in DB_RETRY_SECONDS when the database went away, or None to stop there.
+
+    A job cut off after its claim (JobInterrupted) runs again with the arguments that hand that claim back; one
+    that never reached a claim runs again as it was. A periodic job is not retried (its next tick is), and any
+    other failure is not an outage: the runner logs or raises it."""
+    from factcheck.db import database_unavailable
+    from factcheck.errors import JobInterrupted
+
+    if isinstance(exc, JobInterrupted):
+        return tuple(exc.job_args), dict(exc.job_kwargs)
+    if database_unavailable(exc) and name not in PERIODIC:
+        return tuple(args), dict(kwargs)
+    return None
+
+
 class EmbeddedRunner:
     """Runs jobs on a few threads inside this process, and the periodic ones on a timer.
 
-    A job that loses the database is run again a few seconds later, as a Celery worker would retry it: with the
-    arguments that hand its claim back (JobInterrupted), or as it was when it never got as far as a claim."""
+    A job that loses the database is run again a few seconds later, by the same rule (`run_again_with`) as a
+    Celery worker retries it."""
 
     def __init__(self, tasks: dict[str, Callable], *, workers: int = 2, periodic: dict[str, float] | None = None):
         self.tasks = tasks
@@ -55,24 +72,18 @@ class EmbeddedRunner:
         self.pool.submit(self._run, name, fn, args)
 
     def _run(self, name: str, fn: Callable, args: tuple, kwargs: dict | None = None, retries: int = 0) -> None:
-        from sqlalchemy.exc import DBAPIError
-
         from factcheck.db import database_unavailable
-        from factcheck.errors import JobInterrupted
 
         try:
             fn(*args, **(kwargs or {}))
-        except JobInterrupted as exc:
-            self._again(name, fn, exc.job_args, exc.job_kwargs, retries, exc)
-        except DBAPIError as exc:
-            if not database_unavailable(exc):
-                log.exception("background job %s%r failed", name, args)
-            elif name in PERIODIC:
+        except Exception as exc:  # a job must never kill its worker thread; the row records the failure
+            again = run_again_with(name, args, kwargs or {}, exc)
+            if again is not None:
+                self._again(name, fn, *again, retries, exc)
+            elif database_unavailable(exc):
                 log.warning("%s skipped: the database is unavailable", name)
             else:
-                self._again(name, fn, args, kwargs or {}, retries, exc)
-        except Exception:  # a job must never kill its worker thread; the row records the failure
-            log.exception("background job %s%r failed", name, args)
+                log.exception("background job %s%r failed", name, args)
 
     def _again(self, name: str, fn: Callable, args: tuple, kwargs: dict, retries: int, exc: Exception) -> None:
         if retries >= DB_MAX_RETRIES or self._stop.is_set():

@@ -6,16 +6,11 @@ from datetime import timedelta
 from celery import Celery, Task
 from flask import Flask
 
-from sqlalchemy.exc import DBAPIError
-
 from factcheck import jobs
 from factcheck.config import ConfigError
 from factcheck.db import database_unavailable
-from factcheck.errors import JobInterrupted
 
 log = logging.getLogger(__name__)
-PERIODIC = jobs.PERIODIC
-DB_RETRY_SECONDS, DB_MAX_RETRIES = jobs.DB_RETRY_SECONDS, jobs.DB_MAX_RETRIES
 
 
 def make_celery(flask_app: Flask) -> Celery:
@@ -29,21 +24,15 @@ def make_celery(flask_app: Flask) -> Celery:
             with flask_app.app_context():
                 try:
                     return self.run(*args, **kwargs)
-                except JobInterrupted as exc:
-                    # The database went away after the claim: try again once it is back, and hand the job
-                    # back first (compare-and-set on our attempt), so it does not wait for the stuck sweep.
-                    raise self.retry(args=list(exc.job_args), kwargs=exc.job_kwargs,
-                                     countdown=DB_RETRY_SECONDS, max_retries=DB_MAX_RETRIES, exc=exc)
-                except DBAPIError as exc:
-                    if not database_unavailable(exc):
-                        raise
-                    if self.name in PERIODIC:  # the next tick of the schedule is the retry
-                        log.warning("%s skipped: the database is unavailable (%s)", self.name,
-                                    str(exc.orig).strip().splitlines()[:1])
+                except Exception as exc:
+                    again = jobs.run_again_with(self.name, args, kwargs, exc)
+                    if again is not None:  # the database went away: the same rule as the embedded runner
+                        raise self.retry(args=list(again[0]), kwargs=again[1], countdown=jobs.DB_RETRY_SECONDS,
+                                         max_retries=jobs.DB_MAX_RETRIES, exc=exc)
+                    if database_unavailable(exc):  # a periodic job: the next tick of the schedule is the retry
+                        log.warning("%s skipped: the database is unavailable", self.name)
                         return None
-                    # Away before the claim, so nothing changed: the same message, later (for captures the
-                    # sweeper stays the backstop once these retries run out).
-                    raise self.retry(countdown=DB_RETRY_SECONDS, max_retries=DB_MAX_RETRIES, exc=exc)
+                    raise
 
     celery = Celery(flask_app.name, task_cls=FlaskTask)
     celery.conf.update(

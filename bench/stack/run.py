@@ -12,11 +12,8 @@ everything it started (process groups and the cluster), also on Ctrl+C or error.
 from __future__ import annotations
 
 import argparse
-import base64
-import hashlib
 import json
 import os
-import platform
 import random
 import signal
 import socket
@@ -44,7 +41,10 @@ import requests  # noqa: E402
 
 sys.path.insert(0, str(HERE))
 import load  # noqa: E402
+from checks import consistency  # noqa: E402
 from pgcluster import PrivateCluster  # noqa: E402
+from procs import CpuMeter, workers_of  # noqa: E402
+from report import print_summary, write_doc  # noqa: E402
 
 
 def log(msg: str) -> None:
@@ -163,65 +163,6 @@ def backlog() -> dict[str, int]:
     return counts
 
 
-# ----------------------------------------------------------------------------------------------- CPU use
-
-
-TICK = os.sysconf("SC_CLK_TCK")
-
-
-def _proc_table() -> dict[int, tuple[int, int, float, float]]:
-    """pid -> (process group, parent, own CPU s, reaped children's CPU s), from /proc."""
-    out = {}
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            raw = Path(f"/proc/{entry}/stat").read_text()
-        except OSError:
-            continue
-        f = raw[raw.rindex(")") + 2:].split()
-        out[int(entry)] = (int(f[2]), int(f[1]), (int(f[11]) + int(f[12])) / TICK, (int(f[13]) + int(f[14])) / TICK)
-    return out
-
-
-class CpuMeter:
-    """CPU seconds per component, sampled every few seconds; a process that dies keeps its last sample."""
-
-    def __init__(self, stack: "Stack", cluster: PrivateCluster) -> None:
-        self.stack, self.cluster = stack, cluster
-        self.seen: dict[str, float] = {}
-        self.base: dict[str, float] = {}
-
-    def sample(self) -> None:
-        procs = _proc_table()
-        for name, p in list(self.stack.procs.items()):
-            if p.pid in procs:
-                total = procs[p.pid][3] + sum(cpu for (pg, _pp, cpu, _c) in procs.values() if pg == p.pid)
-                self.seen[f"{name}@{p.pid}"] = total
-        try:
-            master = int((self.cluster.data / "postmaster.pid").read_text().split()[0])
-        except (OSError, ValueError, IndexError):
-            master = None
-        if master in procs:
-            self.seen[f"postgres@{master}"] = procs[master][2] + procs[master][3] + sum(
-                cpu for (_pg, pp, cpu, _c) in procs.values() if pp == master)
-        t = os.times()
-        self.seen["load generator (this process)@0"] = t.user + t.system
-
-    def start(self) -> None:
-        self.sample()
-        self.base = dict(self.seen)
-
-    def used(self) -> dict[str, float]:
-        """CPU seconds since start(), summed per component name (worker1 and worker3 stay apart)."""
-        self.sample()
-        out: dict[str, float] = {}
-        for key, total in self.seen.items():
-            name = key.rsplit("@", 1)[0]
-            out[name] = out.get(name, 0.0) + total - self.base.get(key, 0.0)
-        return dict(sorted(out.items(), key=lambda kv: -kv[1]))
-
-
 def fmt_backlog(b: dict[str, int]) -> str:
     return (f"captures queued/fetching/retrying={b['queued']}/{b['fetching']}/{b['retrying']} "
             f"archived={b['archived']} failed={b['failed']}")
@@ -277,7 +218,7 @@ class Faults:
         """Stop the private cluster with `pg_ctl -m fast` (every session ends), stay down, start it again."""
         stats, base = self.desk.stats, self.desk.base
         self.pg_pending = [r[0] for r in sql("SELECT id FROM captures WHERE state IN ('queued','fetching','retrying')")]
-        gunicorn_before = _workers_of(self.stack.procs["gunicorn"].pid)
+        gunicorn_before = workers_of(self.stack.procs["gunicorn"].pid)
         with stats.lock:
             before = (stats.errors, stats.s500, stats.clean_503, stats.dirty_503)
             stats.db_outage = True
@@ -302,7 +243,7 @@ class Faults:
         with stats.lock:
             stats.db_outage = False
             after = (stats.errors, stats.s500, stats.clean_503, stats.dirty_503)
-        same_workers = _workers_of(self.stack.procs["gunicorn"].pid) == gunicorn_before
+        same_workers = workers_of(self.stack.procs["gunicorn"].pid) == gunicorn_before
         errors, s500, clean, dirty = (a - b for a, b in zip(after, before))
         verdict = "PASS" if (errors == 0 and dirty == 0 and first_ok is not None and same_workers) else "FAIL"
         self.note("restart PostgreSQL (private cluster: pg_ctl stop -m fast, start again)",
@@ -364,70 +305,8 @@ class Faults:
                       f"claim {cid}: answers {g}, status {f}, publish events {n}" for cid, g, f, n in results))
 
 
-def _workers_of(master: int) -> set[int]:
-    return {pid for pid, (_pg, pp, _c, _cc) in _proc_table().items() if pp == master}
-
-
 def redis_argv(port: int) -> list[str]:
     return ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
-
-
-# --------------------------------------------------------------------------------------------------- checks
-
-
-def consistency(archive_dir: Path) -> dict:
-    from warcio.archiveiterator import ArchiveIterator
-
-    out: dict = {}
-    bad_status = sql("""
-        SELECT c.id, c.status, e.new FROM claims c
-        LEFT JOIN LATERAL (SELECT new FROM events WHERE claim_id = c.id AND kind = 'status'
-                           ORDER BY id DESC LIMIT 1) e ON true
-        WHERE (e.new IS NULL AND c.status NOT IN ('new', 'candidate')) OR (e.new IS NOT NULL AND e.new <> c.status)""")
-    out["claims"] = sql("SELECT count(*) FROM claims")[0][0]
-    out["claims_status_mismatch"] = [list(r) for r in bad_status]
-    rows = sql("SELECT id, warc_path, sha256 FROM captures WHERE state = 'archived'")
-    problems = []
-    for cid, rel, digest in rows:
-        path = archive_dir / (rel or "")
-        if not rel or not path.is_file():
-            problems.append(f"capture {cid}: WARC {rel} missing")
-            continue
-        final = None
-        with open(path, "rb") as fh:
-            for rec in ArchiveIterator(fh):
-                if rec.rec_type == "response":
-                    final = (rec.content_stream().read(), rec.rec_headers.get_header("WARC-Payload-Digest"))
-        if final is None:
-            problems.append(f"capture {cid}: no response record")
-            continue
-        payload, header = final
-        if hashlib.sha256(payload).hexdigest() != digest:
-            problems.append(f"capture {cid}: payload sha256 differs from the row")
-        if header and header.startswith("sha1:") and \
-                header != "sha1:" + base64.b32encode(hashlib.sha1(payload).digest()).decode():
-            problems.append(f"capture {cid}: WARC-Payload-Digest does not verify")
-    out["archived_checked"] = len(rows)
-    out["warc_problems"] = problems
-    out["stuck_jobs"] = [list(r) for r in sql(
-        "SELECT id, state, attempts, reason FROM captures WHERE state NOT IN ('archived', 'failed')")]
-    out["failed_without_reason"] = sql("SELECT count(*) FROM captures WHERE state='failed' AND reason=''")[0][0]
-    out["sources_without_capture"] = sql(
-        "SELECT count(*) FROM sources s WHERE s.url IS NOT NULL AND NOT EXISTS "
-        "(SELECT 1 FROM captures c WHERE c.source_id = s.id)")[0][0]
-    # "No capture duplicated": one capture per cited source (re-checks, purpose 'recheck', come later, on a
-    # schedule), and no two archived captures sharing a WARC file.
-    out["duplicate_captures"] = sql(
-        "SELECT count(*) FROM (SELECT source_id FROM captures WHERE purpose = 'cite' GROUP BY source_id "
-        "HAVING count(*) > 1) d")[0][0]
-    out["shared_warcs"] = sql(
-        "SELECT count(*) FROM (SELECT warc_path FROM captures WHERE state = 'archived' GROUP BY warc_path "
-        "HAVING count(*) > 1) d")[0][0]
-    out["failed_reasons"] = [list(r) for r in sql(
-        "SELECT left(reason, 90), count(*) FROM captures WHERE state='failed' GROUP BY 1 ORDER BY 2 DESC LIMIT 8")]
-    out["stuck_exports"] = sql("SELECT count(*) FROM exports WHERE state NOT IN ('done', 'failed')")[0][0] \
-        if sql("SELECT to_regclass('exports') IS NOT NULL")[0][0] else 0
-    return out
 
 
 # --------------------------------------------------------------------------------------------------- main
@@ -572,7 +451,7 @@ def main() -> int:
         drained = time.monotonic() - drain_start
         b = backlog()
         log(f"drain: {drained:.0f} s; {fmt_backlog(b)}")
-        checks = consistency(archive_dir)
+        checks = consistency(sql, archive_dir)
         if args.faults:
             for label, ids in (("killed-worker captures", faults.killed_fetching),
                                ("broker-outage captures", faults.outage_queued),
@@ -618,112 +497,6 @@ def main() -> int:
         stack.stop_all()
         cluster.destroy()
         log(f"logs and archive kept in {workdir}; the private PostgreSQL cluster was removed")
-
-
-def print_summary(r: dict) -> None:
-    print("\nkind                         n    p50 ms   p95 ms  statuses")
-    for kind, n, p50, p95, codes in r["table"]:
-        print(f"{kind:<24} {n:>6} {p50 * 1000:>9.0f} {p95 * 1000:>8.0f}  {codes}")
-    c = r["checks"]
-    print(f"\nconsistency: {c['claims']} claims, {len(c['claims_status_mismatch'])} status mismatches; "
-          f"{c['archived_checked']} archived WARCs checked, {len(c['warc_problems'])} problems; "
-          f"{len(c['stuck_jobs'])} jobs not finished; {c['failed_without_reason']} failed without reason")
-    print("CPU seconds during the load: " + ", ".join(f"{k} {v:.0f}" for k, v in r["cpu"].items()))
-    for s in r["error_samples"][:15]:
-        print("  error:", s)
-    for step, outcome in r["faults"]:
-        print(f"  fault: {step}: {outcome}")
-    print("  logs:", json.dumps(r["logs"]))
-
-
-def write_doc(path: Path, r: dict) -> None:
-    a = r["args"]
-    c = r["checks"]
-    drained_ok = r["drain_seconds"] <= 60 and not c["stuck_jobs"] and not c["failed_without_reason"]
-    cmd = f"python bench/stack/run.py --seconds {a['seconds']} --checkers {a['checkers']} --editors {a['editors']}" \
-          + (" --faults" if a["faults"] else "")
-    lines = [
-        "# Load test of the distributed stack", "",
-        f"Command: `{cmd}`  ", f"Date: {r['started']}  ",
-        f"Machine: {os.cpu_count()} cores, {platform.platform()}, Python {platform.python_version()}; everything "
-        "(PostgreSQL, Redis, gunicorn, Celery, the cited web and the load generator) on the same machine.", "",
-        "Stack: gunicorn 4 workers × 4 threads (gthread, keep-alive 5 s, as in docker-compose.yml), "
-        "2 Celery workers (concurrency 2), 1 beat "
-        "(FACTCHECK_SWEEP_EVERY=2), a private PostgreSQL cluster made by initdb on a free loopback port (default "
-        "durability: fsync and synchronous_commit on), a private redis-server on a free loopback port "
-        "(db 10), screenshots off, FACTCHECK_FETCH_PER_HOST=8, FACTCHECK_FETCH_HOST_DELAY_MS=0, bench-only "
-        "FACTCHECK_CAPTURE_STUCK_AFTER=30 and FACTCHECK_CAPTURE_QUEUED_AFTER=10.", "",
-        f"Load: {a['editors']} editors and {a['checkers']} checkers as threads on the JSON API (bearer tokens from "
-        "`factcheck tokens create`), editors also view HTML pages on a signed-in session. "
-        "Cited web: pages 1 KB–300 KB, slow pages (1–3 s), redirects, 404s, flaky 500s (fail once with "
-        "Retry-After: 1) and dead 500s.", "",
-        "## Figures", "",
-        "| Figure | Value |", "|---|---|",
-        f"| Load duration | {r['elapsed']:.0f} s |",
-        f"| Requests | {r['total']} ({r['rps']:.1f} req/s) |",
-        f"| Errors (5xx, connection errors, unexpected 4xx) | {r['errors']} |",
-        f"| HTTP 500s | {r['s500']} |",
-        f"| Clean 503s while PostgreSQL was down (not counted as errors) | {r['clean_503']} |",
-        f"| Expected 4xx (409 stale version, 403/422 claim moved on) | {r['expected_4xx']} |",
-        f"| Articles brought in / sources added / claims published by the load | {r['articles']} / "
-        f"{r['sources_added']} / {r['published']} |",
-        f"| Backlog drained after load | {r['drain_seconds']:.0f} s → queued/fetching/retrying "
-        f"{r['backlog_end']['queued']}/{r['backlog_end']['fetching']}/{r['backlog_end']['retrying']}, archived "
-        f"{r['backlog_end']['archived']}, failed {r['backlog_end']['failed']} |", "",
-        "## Against the aims", "",
-        "| Aim | Result | Met |", "|---|---|---|",
-        f"| zero errors and zero 500s | {r['errors']} errors, {r['s500']} × 500 | "
-        f"{'yes' if r['errors'] == 0 and r['s500'] == 0 else 'NO'} |",
-        f"| p95 under 300 ms, API calls (every kind, {r['api'][0]} requests) | median {r['api'][1] * 1000:.0f} ms, "
-        f"p95 {r['api'][2] * 1000:.0f} ms | {'yes' if r['api'][2] < 0.3 else 'NO'} |",
-        f"| p95 under 300 ms, HTML pages (every page but the sign-in POST, {r['pages'][0]} requests) | median "
-        f"{r['pages'][1] * 1000:.0f} ms, p95 {r['pages'][2] * 1000:.0f} ms | "
-        f"{'yes' if r['pages'][2] < 0.3 else 'NO'} |",
-        f"| (sign-in POST: argon2id password check, slow on purpose; {r['login'][0]} requests) | median "
-        f"{r['login'][1] * 1000:.0f} ms, p95 {r['login'][2] * 1000:.0f} ms | not counted |",
-        f"| every source added archived or failed with a reason within 60 s after the load | drained in "
-        f"{r['drain_seconds']:.0f} s; {len(c['stuck_jobs'])} unfinished, {c['failed_without_reason']} failed without "
-        f"a reason | {'yes' if drained_ok else 'NO'} |",
-        "",
-        "| Request kind | n | median ms | p95 ms | statuses |", "|---|---:|---:|---:|---|",
-    ]
-    for kind, n, p50, p95, codes in r["table"]:
-        lines.append(f"| {kind} | {n} | {p50 * 1000:.0f} | {p95 * 1000:.0f} | {codes} |")
-    busy = sum(r["cpu"].values())
-    lines += ["", f"CPU used during the load, per component ({r['cores']} cores × {r['elapsed']:.0f} s = "
-              f"{r['cores'] * r['elapsed']:.0f} CPU-seconds available; {busy:.0f} used):", "",
-              "| Component | CPU s | share of the machine |", "|---|---:|---:|"]
-    for name, secs in r["cpu"].items():
-        lines.append(f"| {name} | {secs:.0f} | {100 * secs / (r['cores'] * r['elapsed']):.0f}% |")
-    lines += ["", "Backlog every 10 s:", "", "| t (s) | req/s | queued | fetching | retrying | archived | failed |",
-              "|---:|---:|---:|---:|---:|---:|---:|"]
-    for i in r["intervals"]:
-        down = " (PostgreSQL down)" if i.get("down") else ""
-        lines.append(f"| {i['t']}{down} | {i['rps']:.1f} | {i['queued']} | {i['fetching']} | {i['retrying']} | "
-                     f"{i['archived']} | {i['failed']} |")
-    lines += ["", "## Consistency check", "",
-              f"- Claims whose status disagrees with their last status event: {len(c['claims_status_mismatch'])} "
-              f"of {c['claims']}.",
-              f"- Archived captures whose WARC is missing or whose final response payload does not hash to the "
-              f"row's SHA-256 (warcio ArchiveIterator): {len(c['warc_problems'])} of {c['archived_checked']}.",
-              f"- Capture jobs not archived or failed at the end: {len(c['stuck_jobs'])}; failed without a reason: "
-              f"{c['failed_without_reason']}; sources without a capture: {c['sources_without_capture']}.",
-              f"- Sources captured more than once (duplicates): {c['duplicate_captures']}; WARC files shared by two "
-              f"captures: {c['shared_warcs']}.",
-              "- Failure reasons: " + "; ".join(f"{reason!r} × {n}" for reason, n in c["failed_reasons"]), "",
-              "## Faults", "", "| Step | Outcome |", "|---|---|"]
-    for step, outcome in r["faults"]:
-        lines.append(f"| {step} | {outcome.replace('|', '/')} |")
-    lines += ["", "## Errors seen", ""] + ([f"- `{s}`" for s in r["error_samples"][:15]] or ["None."]) + [""]
-    lines += ["Server logs (Traceback count / ERROR lines): " + ", ".join(
-        f"{name} {v['tracebacks']}/{v['error_lines']}" for name, v in r["logs"].items()), ""]
-    notes = ""
-    if path.exists() and NOTES in path.read_text():  # hand-written notes below the marker survive a re-run
-        notes = path.read_text().split(NOTES, 1)[1]
-    path.write_text("\n".join(lines) + "\n" + NOTES + notes)
-
-
-NOTES = "<!-- hand-written notes below this line are kept when run.py rewrites the figures above -->\n"
 
 
 if __name__ == "__main__":

@@ -178,9 +178,9 @@ def error_response(status: int, code: str, message: str, fields: dict[str, str] 
 
 
 def _rollback() -> None:
-    session = g.get("db_session")
-    if session is not None:
-        session.rollback()
+    from factcheck.web.errors import rollback_session
+
+    rollback_session()
 
 
 def http_error(exc: HTTPException) -> Response:
@@ -217,11 +217,9 @@ def _http_error(exc: HTTPException):
 def _database_error(exc: DBAPIError):
     if not database_unavailable(exc):
         return _unexpected(exc)
-    from factcheck.web.errors import discard_session
+    from factcheck.web.errors import database_went_away
 
-    discard_session()  # also forgets a browser session's user, so after-request hooks do not query for it
-    current_app.logger.warning("Database unavailable on API %s %s: %s", request.method, request.path,
-                               str(exc.orig).strip().splitlines()[0:1])
+    database_went_away(exc)  # also forgets a browser session's user, so after-request hooks do not query for it
     return error_response(503, "database_unavailable", UNAVAILABLE_MESSAGE,
                           headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
 

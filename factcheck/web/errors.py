@@ -70,11 +70,17 @@ def _typed_fields() -> list[tuple[str, str]]:
             if name not in _NOT_GIVEN_BACK and "password" not in name and value.strip()]
 
 
+def database_went_away(exc: Exception) -> None:
+    """What every 503 for a missing database does first (pages and API alike): drop the request's session and
+    user, and log one line, not a traceback: the cause is outside the app."""
+    discard_session()
+    cause = str(getattr(exc, "orig", exc)).strip().splitlines() or [""]
+    current_app.logger.warning("Database unavailable on %s %s: %s", request.method, request.path, cause[0])
+
+
 def database_down_page(exc: Exception):
     """503 with Retry-After. The page is drawn as for a visitor: the signed-in user's row cannot be read now."""
-    discard_session()
-    current_app.logger.warning("Database unavailable on %s %s: %s", request.method, request.path,
-                               str(getattr(exc, "orig", exc)).strip().splitlines()[0:1])
+    database_went_away(exc)
     title, message = MESSAGES[503]
     body = render_template("errors/error.html", status=503, title=title, message=message, kept=_typed_fields(),
                            files=bool(request.files))

@@ -23,6 +23,7 @@ import urllib3
 import urllib3.util.connection
 
 from factcheck.archive.fetcher import FetchError, FetchPolicy, fetch, retry_after_seconds
+from tests.conftest import need
 
 PAGE = b"<html><head><title>Claim</title></head><body>The minister said so.</body></html>"
 MB = 1024 * 1024
@@ -380,7 +381,7 @@ def test_allowed_pair_only_exempts_loopback(monkeypatch, no_connect):
 def tls_server(tmp_path, monkeypatch):
     """An HTTPS loopback server whose self-signed certificate names ``localhost`` only."""
     if not shutil.which("openssl"):
-        pytest.skip("the openssl command is needed to make a test certificate")
+        need("the openssl command", "it makes the test certificate")
     cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
     subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
                     "-keyout", str(key), "-out", str(cert), "-subj", "/CN=localhost",
