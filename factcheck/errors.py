@@ -39,6 +39,13 @@ class TooLarge(DomainError):
     code = "too_large"
 
 
+class Unavailable(DomainError):
+    """Something this server needs for the request is missing or failing (Chromium for a PDF, say)."""
+
+    status = 503
+    code = "unavailable"
+
+
 class JobInterrupted(Exception):
     """A background job lost its database after claiming its row. Run the job again with `job_args` and
     `job_kwargs` once the database is back: they tell it to hand its claim back first (compare-and-set)."""

@@ -20,7 +20,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session, select
 
 from factcheck import jobs
-from factcheck.errors import JobInterrupted, ValidationError
+from factcheck.errors import JobInterrupted, Unavailable, ValidationError
 from factcheck.exports import data
 from factcheck.models import Export, User, utcnow
 from factcheck.services import settings as newsroom
@@ -80,7 +80,12 @@ def article_export(session: Session, *, article_id: int, fmt: str, base_url: str
         if not chromium:
             raise ValidationError("PDF reports need Chromium, which is not installed on this server; "
                                   "download the HTML report and print it instead.")
-        return Built(iter([reports.render_report_pdf(html, chromium=chromium)]), MIMETYPES[fmt], name)
+        try:
+            pdf = reports.render_report_pdf(html, chromium=chromium)
+        except RuntimeError as exc:  # its message is written for a person; say what to do instead
+            raise Unavailable(f"{exc} The HTML report has the same content: download it and print it instead.") \
+                from exc
+        return Built(iter([pdf]), MIMETYPES[fmt], name)
     if fmt == "bundle":
         from factcheck.exports import bundle
 

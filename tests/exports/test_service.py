@@ -198,3 +198,22 @@ def test_a_long_build_keeps_beating_so_the_sweep_leaves_it_alone(app, desk, peop
         time.sleep(0.4)
         assert exports.sweep_exports(session, **sweep) == []
     assert _row(session, export_id).state == "running"
+
+
+def test_a_pdf_that_cannot_be_printed_fails_with_a_reason_a_person_can_act_on(app, desk, people, session,
+                                                                                tmp_path):
+    """Chromium missing or broken on the server: the export fails saying so and pointing at the HTML report,
+    not with "failed unexpectedly"."""
+    from factcheck.exports import service as exports
+    from factcheck.models import Export
+
+    not_a_browser = tmp_path / "chromium"
+    not_a_browser.write_text("#!/bin/sh\nexit 3\n")
+    not_a_browser.chmod(0o755)
+    export = exports.request_export(session, actor=people["eve"], fmt="pdf", article_id=desk.article.id)
+    session.commit()
+    assert exports.build_export(session, export_id=export.id, base_url="http://desk.example",
+                                archive_dir=tmp_path, chromium=str(not_a_browser)) == "failed"
+    row = _row(session, export.id)
+    assert row.state == "failed" and "Chromium" in row.error and "HTML report" in row.error, row.error
+    assert "unexpectedly" not in row.error
