@@ -98,10 +98,20 @@ def init_app(app: Flask, engine: Engine) -> None:
     @app.teardown_appcontext
     def _close_session(exc):
         session = g.pop("db_session", None)
-        if session is not None:
+        if session is None:
+            return
+        try:
             if exc is not None:
                 session.rollback()
-            session.close()
+            session.close()  # ends the transaction: a ROLLBACK on the wire
+        except sa_exc.DBAPIError as err:
+            if not database_unavailable(err):
+                raise
+            # The server went away after the response was made: that response stands. Drop the connection
+            # without another word to the server; the pool opens a fresh one for the next request.
+            current_app.logger.warning("Database went away while a request was ending: %s",
+                                       (str(err.orig).strip().splitlines() or [""])[0])
+            session.invalidate()
 
 
 def get_engine() -> Engine:

@@ -300,3 +300,28 @@ def test_embedded_mode_finishes_a_capture_cut_off_by_the_outage(cluster, served,
         runner.shutdown()
         assert (cap.state, cap.attempts, site.hits["/story"]) == ("archived", 2, 2), cap.reason
         assert cap.sha256 == hashlib.sha256(body).hexdigest()
+
+
+def test_the_server_going_away_after_the_work_is_done_does_not_turn_the_answer_into_a_500(cluster, tmp_path):
+    """Seen under load: a request finished its work, then PostgreSQL shut down before the request's session
+    was closed; the ROLLBACK at the end failed and the finished answer became a 500."""
+    from sqlalchemy import text
+
+    from factcheck.db import get_session
+
+    settings = Settings.from_env({"FACTCHECK_DEV": "1", "FACTCHECK_DATABASE_URL": cluster.url,
+                                  "FACTCHECK_RUN_JOBS": "0"}, instance_dir=tmp_path / "instance")
+    app = create_app(settings)
+    try:
+        with app.test_request_context("/queue"):
+            value = get_session().execute(text("SELECT 41 + 1")).scalar_one()  # opens a transaction
+            cluster.stop("fast")
+        # leaving the request closed its session (teardown): that must not raise
+    finally:
+        if not cluster.running():
+            cluster.start()
+    assert value == 42
+    engine = app.extensions["factcheck.engine"]
+    with engine.connect() as conn:  # and the pool carries on with a fresh connection
+        assert conn.execute(text("SELECT 1")).scalar_one() == 1
+    engine.dispose()
