@@ -1,15 +1,27 @@
-"""Find headline, byline, body, sources and boilerplate in text copied from a news page.
+"""Find headline, byline, body, sources and page furniture in text copied from a news page.
 
-Everything works on whole lines: a line is only treated as boilerplate, a byline
-or a heading when the *entire* (short) line looks like one, so body paragraphs
-that merely mention "newsletter" or "Facebook" are never eaten.
+Everything works on whole lines: a line is only set aside as furniture (dates, headings,
+captions, share prompts, ...; see :mod:`factcheck.text.furniture`) when the *entire* (short)
+line looks like one, so body paragraphs that merely mention "newsletter" or "Facebook" are never
+eaten. The one cut inside a line is a wire dateline before the first sentence.
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
 
-__all__ = ["ArticleStructure", "detect_structure", "plain_structure", "normalise_text"]
+from factcheck.text.furniture import furniture_kind, is_heading_line, split_dateline
+
+__all__ = ["ArticleStructure", "Furniture", "detect_structure", "plain_structure", "normalise_text"]
+
+
+@dataclass(frozen=True)
+class Furniture:
+    text: str
+    kind: str  # one of factcheck.text.furniture.KINDS
+
+    def as_dict(self) -> dict:
+        return {"text": self.text, "kind": self.kind}
 
 
 @dataclass
@@ -18,7 +30,12 @@ class ArticleStructure:
     byline: str = ""
     body: str = ""
     sources: list[str] = field(default_factory=list)
-    boilerplate: list[str] = field(default_factory=list)
+    furniture: list[Furniture] = field(default_factory=list)
+
+    @property
+    def boilerplate(self) -> list[str]:
+        """The set-aside lines as text (what the review form and the article store)."""
+        return [f.text for f in self.furniture]
 
 
 _ZERO_WIDTH = dict.fromkeys(map(ord, "\ufeff\u200b\u200c\u200d\u2060\u00ad"), None)
@@ -36,49 +53,6 @@ _SOURCES_HEADING = re.compile(
     re.IGNORECASE,
 )
 _BULLET = re.compile(r"^\s*(?:[•·▪‣◦●○■□➢►▶–—*+-]|\d{1,3}[.)]|\[\d{1,3}\]|\(\d{1,3}\))\s+")
-_SHARE_WORDS = {
-    "facebook", "twitter", "x", "email", "e-mail", "mail", "whatsapp", "linkedin", "telegram",
-    "reddit", "print", "copy", "link", "copy link", "share", "pinterest", "messenger", "vk",
-    "tumblr", "flipboard", "bluesky", "threads", "sms", "viber", "pocket", "weibo", "wechat",
-    "line", "mastodon", "comment", "comments", "save", "gift", "article", "tweet",
-}
-_SHARE_SPLIT = re.compile(r"[\s|•·,/]+")
-
-_DATE = (
-    r"(?:\d{1,2}\s+)?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d"
-    r"|\d{1,4}[/.-]\d{1,2}|\d{1,2}:\d{2}|\d+\s+(?:minutes?|hours?|days?)\s+ago"
-)
-# (pattern, maximum line length) -- the pattern must match the whole stripped line.
-_BOILERPLATE = [
-    (r"did you (?:find|spot|notice) (?:an? )?(?:error|mistake|typo)(?: or (?:an? )?inaccuracy)?\s*\??", 120),
-    (r"we will consider your comments.*", 160),
-    (r"(?:report|submit) an? (?:error|typo|mistake|correction|issue)\b.*", 120),
-    (r"share(?: this| the)?(?: article| story| post| page| link)?\s*:?", 40),
-    (r"share (?:on|via|to|with) \w.*", 60),
-    (r"(?:sign up|subscribe)\b.*", 120),
-    (r"(?:get|join) (?:our|the) .*newsletters?\b.*", 120),
-    (r"newsletters?(?: sign[- ]?up)?\s*:?", 40),
-    (r"(?:related|read also|also read|read more|see also|more on this|more|recommended"
-     r"|watch|listen|most read|trending|don't miss|do not miss)\s*:\s*\S.*", 250),
-    (r"(?:advertisement|advert|ad|sponsored(?: content)?|promoted|paid content"
-     r"|scroll (?:down )?to continue(?: with content)?|continue reading(?: below)?"
-     r"|story continues below(?: advertisement)?|article continues below(?: advertisement)?)\s*", 60),
-    (r"\(?(?:photo|photos|image|images|picture|pictures|photograph|video|illustration|graphic)"
-     r"(?:s)?(?: credit| courtesy)?s?\s*(?::|/|\||©|by\b|credit\b|courtesy\b).*", 200),
-    (r"(?:image|photo|picture) credit\b.*", 200),
-    (r"(?:we|this (?:web)?site|our (?:web)?site) uses? cookies\b.*", 400),
-    (r"(?:by continuing to (?:use|browse)|accept (?:all )?cookies|cookie (?:settings|policy"
-     r"|preferences|notice)|manage cookies|reject all|accept all)\b.*", 300),
-    (r"(?:©|\(c\)|copyright\b).*", 200),
-    (r"all rights reserved\.?", 40),
-    (r"click here\b.*", 120),
-    (r"follow (?:us|me) on\b.*", 100),
-    (r"listen to (?:this|the) (?:article|story)\b.*", 80),
-    (r"(?:reading time:?\s*)?\d+\s*min(?:ute)?s?(?: read)?", 30),
-    (r"(?:published|updated|last updated|posted)(?: on| at)?\s*:?\s*(?:\w+,?\s+)?" + _DATE + ".*", 80),
-    (r"(?:comments?|print|top of page|back to top|skip to (?:main )?content)\s*", 30),
-]
-_BOILERPLATE_RE = [(re.compile(p, re.IGNORECASE), n) for p, n in _BOILERPLATE]
 _SENTENCE_END = re.compile(r"[.!?][\"'”’)]*$")
 
 
@@ -100,14 +74,8 @@ def plain_structure(raw: str) -> ArticleStructure:
 
 
 def is_boilerplate(line: str) -> bool:
-    s = line.strip()
-    if not s or len(s) > 400:
-        return False
-    for pattern, limit in _BOILERPLATE_RE:
-        if len(s) <= limit and pattern.fullmatch(s):
-            return True
-    words = [w for w in _SHARE_SPLIT.split(s.lower()) if w]
-    return len(words) >= 2 and len(s) <= 120 and all(w in _SHARE_WORDS for w in words)
+    """True when the whole line is page furniture of a kind judged line by line."""
+    return furniture_kind(line) is not None
 
 
 def _is_byline(line: str) -> bool:
@@ -145,8 +113,41 @@ def _strip_bullet(line: str) -> str:
     return _BULLET.sub("", line, count=1).strip()
 
 
+def _starts_sentence(line: str) -> bool:
+    s = line.lstrip(" \"'“‘(")
+    return bool(s) and (s[0].isupper() or s[0].isdigit())
+
+
+def _headline_then_body(line: str, nxt: str) -> bool:
+    """A headline with the body right under it, no blank line between them."""
+    if _SENTENCE_END.search(line.strip()) or not _starts_sentence(nxt):
+        return False
+    if is_heading_line(line):
+        return True
+    return len(line.strip()) < 0.6 * len(nxt.strip()) and bool(_SENTENCE_END.search(nxt.strip()))
+
+
+def _block_heading(lines: list[str], k: int) -> bool:
+    """Line k of a paragraph block is a heading: alone, or leading a block of prose."""
+    line = lines[k].strip()
+    if _BULLET.match(line) and not re.match(r"\d", line) or _is_heading(line):
+        return False
+    if not is_heading_line(line):
+        return False
+    if len(lines) == 1:
+        return True
+    last_word = line.rsplit(None, 1)[-1].lower()
+    # Leading a block: the next line starts a sentence and this one does not trail off.
+    return (k + 1 < len(lines) and _starts_sentence(lines[k + 1]) and last_word not in _TRAILING
+            and len(line) < len(lines[k + 1].strip()))
+
+
+_TRAILING = frozenset("a an the and or but of in on at to for from by with as that which who "
+                      "is are was were said says".split())
+
+
 def detect_structure(raw: str) -> ArticleStructure:
-    """Split copied article text into headline, byline, body, sources and boilerplate."""
+    """Split copied article text into headline, byline, body, sources and furniture."""
     lines = [ln.rstrip() for ln in normalise_text(raw).split("\n")]
     result = ArticleStructure()
     n = len(lines)
@@ -155,20 +156,30 @@ def detect_structure(raw: str) -> ArticleStructure:
     nonempty = [i for i, ln in enumerate(lines) if ln.strip()]
     if not nonempty:
         return result
+    kinds = {i: furniture_kind(lines[i]) for i in nonempty}
 
-    # Headline: a lone short line (followed by a blank line) with more text after it.
-    first = nonempty[0]
-    single_line = first + 1 >= n or not lines[first + 1].strip()
-    has_more = len(nonempty) > 1
-    if has_more and _looks_like_headline(lines[first]) and (
-        single_line or _is_byline(lines[first + 1])
-    ):
-        result.title = lines[first].strip()
-        used[first] = True
+    # Headline: the first line that is not furniture, alone (followed by a blank line or a
+    # byline) or directly above the body, with more text after it.
+    prose = [i for i in nonempty if not kinds[i]]
+    # Navigation above the headline ("Home", "World news"): one or two words on a line of
+    # their own directly above another line.
+    while len(prose) > 1 and len(lines[prose[0]].split()) <= 2 and prose[0] + 1 < n \
+            and lines[prose[0] + 1].strip() and is_heading_line(lines[prose[0]]):
+        kinds[prose[0]] = "heading"
+        prose.pop(0)
+    if prose and len(nonempty) > 1:
+        first = prose[0]
+        nxt = lines[first + 1] if first + 1 < n else ""
+        after = [i for i in nonempty if i > first]
+        if after and _looks_like_headline(lines[first]) and (
+            not nxt.strip() or _is_byline(nxt) or kinds.get(first + 1) or _headline_then_body(lines[first], nxt)
+        ):
+            result.title = lines[first].strip()
+            used[first] = True
 
     # Byline: among the first few non-empty lines.
-    for i in nonempty[:5]:
-        if not used[i] and _is_byline(lines[i]):
+    for i in nonempty[:6]:
+        if not used[i] and not kinds[i] and _is_byline(lines[i]):
             result.byline = lines[i].strip()
             used[i] = True
             break
@@ -179,30 +190,38 @@ def detect_structure(raw: str) -> ArticleStructure:
         if used[i] or not _is_heading(lines[i]):
             continue
         after = [j for j in nonempty if j > i]
-        items = [j for j in after if not is_boilerplate(lines[j])]
+        items = [j for j in after if not kinds[j]]
         if items and all(len(lines[j].strip()) <= 300 for j in items):
             src_at = i
         break
 
     paragraphs: list[str] = []
-    current: list[str] = []
+    block: list[str] = []
 
     def flush() -> None:
-        text = "\n".join(current).strip()
+        kept = []
+        for k, ln in enumerate(block):
+            if _block_heading(block, k):
+                result.furniture.append(Furniture(ln.strip(), "heading"))
+            else:
+                kept.append(ln)
+        text = "\n".join(kept).strip()
+        if text and not paragraphs:
+            dateline, text = split_dateline(text)
+            if dateline:
+                result.furniture.append(Furniture(dateline, "dateline"))
+                text = text.strip()
         if text:
             paragraphs.append(text)
-        current.clear()
+        block.clear()
 
     for i, line in enumerate(lines):
-        if used[i]:
+        if used[i] or not line.strip():
             flush()
             continue
-        if not line.strip():
+        if kinds[i]:
             flush()
-            continue
-        if is_boilerplate(line):
-            flush()
-            result.boilerplate.append(line.strip())
+            result.furniture.append(Furniture(line.strip(), kinds[i]))
             continue
         if src_at is not None and i >= src_at:
             flush()
@@ -211,7 +230,7 @@ def detect_structure(raw: str) -> ArticleStructure:
                 if item:
                     result.sources.append(item)
             continue
-        current.append(line)
+        block.append(line)
     flush()
     result.body = "\n\n".join(paragraphs)
     return result
