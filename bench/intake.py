@@ -3,6 +3,10 @@
 Prints our figure beside two references measured in the same run on the same text: the text
 analysis alone (split + score, no database) and a bare SQLAlchemy Core insert of the same rows
 (the database floor). Usage: python bench/intake.py [--runs 10] [--database-url URL]
+
+`--hostile` instead runs the hostile inputs of issue 15 (bench/hostile_inputs.py), each in a fresh process
+so its peak memory is its own: a .docx bomb, a .docx holding 100 MB of paragraphs, a 1 MB body of
+"1. 1. 1. …", and the largest bodies intake accepts. It prints seconds, peak RSS and the answer per case.
 """
 from __future__ import annotations
 
@@ -53,7 +57,14 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--runs", type=int, default=10)
     ap.add_argument("--database-url", default=None)
+    ap.add_argument("--hostile", nargs="?", const="all", default=None,
+                    help="run the hostile cases (all, or one case name) instead of the median run")
     args = ap.parse_args()
+    if args.hostile:
+        from hostile_bench import run_cases
+
+        run_cases(args.hostile)
+        return
     body = five_thousand_words()
     with tempfile.TemporaryDirectory() as tmp:
         url = args.database_url or f"sqlite:///{tmp}/bench.sqlite3"

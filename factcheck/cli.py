@@ -118,7 +118,8 @@ def demo() -> None:
         click.echo(f"  {role:<8} {username:<10} password: {password}")
 
 
-def _read_input(path: str, max_bytes: int) -> str:
+def _read_input(path: str, max_bytes: int, *, max_chars: int | None = None, max_unpacked: int | None = None) -> str:
+    from factcheck.text.container import ContainerLimits
     from factcheck.text.decode import IntakeError, decode_upload
 
     if path == "-":
@@ -132,7 +133,8 @@ def _read_input(path: str, max_bytes: int) -> str:
             data = fh.read(max_bytes + 1)
         name = p.name
     try:
-        return decode_upload(data, name, max_bytes=max_bytes)
+        return decode_upload(data, name, max_bytes=max_bytes, max_chars=max_chars,
+                             limits=ContainerLimits(max_unpacked=max_unpacked) if max_unpacked else None)
     except IntakeError as exc:
         raise click.ClickException(str(exc)) from None
 
@@ -198,7 +200,8 @@ def import_article(path: str, plain: bool, title: str, url: str, by: str | None)
     from factcheck.services import settings as newsroom
 
     settings = _settings()
-    structure = _structure(_read_input(path, settings.max_upload_bytes), plain)
+    structure = _structure(_read_input(path, settings.max_upload_bytes, max_chars=settings.max_body_chars,
+                                       max_unpacked=settings.max_unpacked_bytes), plain)
     with _session(settings) as session:
         query = select(User).where(User.active)
         query = query.where(User.username == by) if by else query.where(User.role == "admin").order_by(User.id)
@@ -212,7 +215,8 @@ def import_article(path: str, plain: bool, title: str, url: str, by: str | None)
         try:
             article = intake.create_article(session, draft=draft, actor=actor,
                                             threshold=newsroom.checkworthy_threshold(session),
-                                            max_body_chars=settings.max_body_chars)
+                                            max_body_chars=settings.max_body_chars,
+                                            max_sentences=settings.max_sentences)
         except DomainError as exc:
             raise click.ClickException(exc.message) from None
         session.commit()

@@ -80,6 +80,8 @@ class Settings:
     fetch_host_delay: float               # politeness: seconds between fetch starts on one host
     login_limit: str | None = "10 per minute"  # failed sign-ins per account and per address; None = no throttle
     proxy_fix: bool = False               # trust one proxy's X-Forwarded-Proto and X-Forwarded-For
+    max_unpacked_bytes: int = 32 * 1024 * 1024  # a .docx (any container) may unpack to at most this much
+    max_sentences: int = 20_000           # sentences in one article body; far above any real article
 
     @property
     def embedded(self) -> bool:
@@ -127,6 +129,8 @@ class Settings:
         return cls(
             login_limit=login_limit,
             proxy_fix=_bool(env, "FACTCHECK_PROXY_FIX", False),
+            max_unpacked_bytes=_int(env, "FACTCHECK_MAX_UNPACKED_BYTES", 32 * 1024 * 1024),
+            max_sentences=_int(env, "FACTCHECK_MAX_SENTENCES", 20_000),
             fetch_policy=policy,
             chromium=chromium,
             capture_stuck_after=timedelta(seconds=_int(env, "FACTCHECK_CAPTURE_STUCK_AFTER", 300)),

@@ -18,6 +18,10 @@ def make_engine(url: str) -> Engine:
         path = url.split("///", 1)[-1]
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
+        # WAL: readers never wait for the writer; busy_timeout: a writer waits its turn rather than failing.
+        # Python's sqlite3 begins a transaction only at the first INSERT/UPDATE/DELETE, so a request's reads
+        # never hold a lock and its write lock is held from its first write to its commit: services keep that
+        # short (intake analyses the text before it writes anything).
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
 
         @event.listens_for(engine, "connect")

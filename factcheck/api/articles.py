@@ -24,10 +24,11 @@ def create_article(json: ArticleIn):
     """Bring in an article; every body sentence becomes a claim or a candidate."""
     draft = intake.ArticleDraft(title=json.title, body=json.body, url=json.url or "", byline=json.byline or "",
                                 published_on=json.published_at)
-    limit = current_app.extensions["factcheck.settings"].max_body_chars
+    config = current_app.extensions["factcheck.settings"]
     article = write(lambda s: intake.create_article(s, draft=draft, actor=actor(),
                                                     threshold=newsroom.checkworthy_threshold(s),
-                                                    max_body_chars=limit))
+                                                    max_body_chars=config.max_body_chars,
+                                                    max_sentences=config.max_sentences))
     session = get_session()
     return article_out(session, article, article_claims(session, article_id=article.id)), 201
 

@@ -18,6 +18,10 @@ MAX_TITLE = 500
 MAX_BYLINE = 500
 MAX_URL = 2048
 MAX_SOURCES = 200
+DEFAULT_MAX_SENTENCES = 20_000
+# A cheap upper bound on the sentences a body can hold, counted before the (much slower) splitter runs:
+# every sentence ends at a terminator, a line break or the end of the text.
+_SENTENCE_ENDS = re.compile(r"[.!?\u2026\u3002]+|\n+")
 # C0 controls other than tab and newline, DEL, and lone surrogates never belong in an article.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\ud800-\udfff]")
 
@@ -96,11 +100,34 @@ def validate_draft(draft: ArticleDraft, *, max_body_chars: int) -> ArticleDraft:
                         sources=sources, boilerplate=[clean_text(b)[:1000] for b in draft.boilerplate][:200])
 
 
+def _too_many_sentences(count: int, limit: int, *, about: bool) -> ValidationError:
+    message = (f"The body has {'about ' if about else ''}{count:,} sentences; the limit is {limit:,}. "
+               "Text like this is usually a list or data rather than an article: split it, or ask an admin "
+               "to raise FACTCHECK_MAX_SENTENCES.")
+    return ValidationError(message, fields={"body": message})
+
+
+def analyse_body(body: str, *, threshold: float, max_sentences: int) -> list:
+    """Split and score the body, refusing one with more than `max_sentences` sentences (first by a cheap
+    count, so half a million "1." never reach the splitter)."""
+    bound = len(_SENTENCE_ENDS.findall(body)) + 1
+    if bound > 2 * max_sentences:
+        raise _too_many_sentences(bound, max_sentences, about=True)
+    sentences = analyse(body, threshold=threshold)
+    if len(sentences) > max_sentences:
+        raise _too_many_sentences(len(sentences), max_sentences, about=False)
+    return sentences
+
+
 def create_article(session: Session, *, draft: ArticleDraft, actor: User, threshold: float,
-                   max_body_chars: int) -> Article:
-    """Store the article, its cited sources and one claim or candidate per body sentence."""
+                   max_body_chars: int, max_sentences: int = DEFAULT_MAX_SENTENCES) -> Article:
+    """Store the article, its cited sources and one claim or candidate per body sentence.
+
+    The text is analysed before anything is written, so the write transaction (on SQLite, the one lock
+    every writer shares) lasts only as long as the inserts."""
     workflow.require(actor.role, "bring_in_article")
     draft = validate_draft(draft, max_body_chars=max_body_chars)
+    sentences = analyse_body(draft.body, threshold=threshold, max_sentences=max_sentences)
     article = Article(title=draft.title, url=draft.url or None, byline=draft.byline,
                       published_on=draft.published_on, body=draft.body, boilerplate=draft.boilerplate,
                       threshold=threshold, created_by_id=actor.id)
@@ -112,7 +139,7 @@ def create_article(session: Session, *, draft: ArticleDraft, actor: User, thresh
         Claim(article_id=article.id, start=s.start, end=s.end, original_text=s.text, text=s.text, score=s.score,
               reasons=s.reasons, checkworthy=s.checkworthy,
               status=(ClaimStatus.new if s.checkworthy else ClaimStatus.candidate).value)
-        for s in analyse(draft.body, threshold=threshold)
+        for s in sentences
     ]
     session.add_all(claims)
     history.record(session, actor=actor, kind="article_created", article_id=article.id,

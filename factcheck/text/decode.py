@@ -7,6 +7,9 @@ import unicodedata
 import zipfile
 from pathlib import PurePath
 
+from factcheck.text.container import ContainerLimits
+from factcheck.text.docx_text import DocxError, docx_text
+
 __all__ = ["IntakeError", "ACCEPTED_TYPES", "decode_upload", "html_to_text", "markdown_to_text"]
 
 ACCEPTED_TYPES = (".txt", ".md", ".html", ".htm", ".docx")
@@ -172,22 +175,12 @@ def markdown_to_text(md: str) -> str:
     return re.sub(r"\n{3,}", "\n\n", text).strip()
 
 
-def _docx_to_text(data: bytes) -> str:
-    try:
-        import docx
+def decode_upload(data: bytes, filename: str, *, max_bytes: int, max_chars: int | None = None,
+                  limits: ContainerLimits | None = None) -> str:
+    """Decode an uploaded file to plain text; raise IntakeError with a readable message.
 
-        document = docx.Document(io.BytesIO(data))
-        paragraphs = [p.text.strip() for p in document.paragraphs]
-    except Exception as exc:  # python-docx raises many kinds of errors on bad input
-        raise IntakeError(
-            "This file could not be read as a Word document; it may be damaged "
-            "or in an older format (.doc). Please save it as .docx or plain text."
-        ) from exc
-    return "\n\n".join(p for p in paragraphs if p)
-
-
-def decode_upload(data: bytes, filename: str, *, max_bytes: int) -> str:
-    """Decode an uploaded file to plain text; raise IntakeError with a readable message."""
+    `max_chars` (the body limit) is checked on the extracted text before anyone detects structure in it
+    or renders it; container formats are unpacked within `limits` (see factcheck.text.container)."""
     ext = PurePath(filename or "").suffix.lower()
     if ext not in ACCEPTED_TYPES:
         shown = f"“{ext}” files" if ext else "Files without an extension"
@@ -204,7 +197,10 @@ def decode_upload(data: bytes, filename: str, *, max_bytes: int) -> str:
                 "This file could not be read as a Word document; it may be damaged "
                 "or in an older format (.doc). Please save it as .docx or plain text."
             )
-        text = _docx_to_text(data)
+        try:
+            text = docx_text(data, limits=limits or ContainerLimits(), max_chars=max_chars)
+        except DocxError as exc:
+            raise IntakeError(str(exc)) from None
     else:
         for magic, kind in _BINARY_MAGIC.items():
             if data.startswith(magic):
@@ -217,4 +213,7 @@ def decode_upload(data: bytes, filename: str, *, max_bytes: int) -> str:
     text = text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
     if not text.strip():
         raise IntakeError("The file contains no readable text.")
+    if max_chars is not None and len(text) > max_chars:
+        raise IntakeError(f"The file holds {len(text):,} characters of text; the limit for an article is "
+                          f"{max_chars:,}. Split it into parts, or ask an admin to raise FACTCHECK_MAX_BODY_CHARS.")
     return text

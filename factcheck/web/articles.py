@@ -12,6 +12,7 @@ from factcheck.models import Article, Claim, ClaimStatus, Source
 from factcheck.services import intake, sources as evidence
 from factcheck.services import settings as newsroom
 from factcheck.services.claims import article_claims
+from factcheck.text.container import ContainerLimits
 from factcheck.text.decode import IntakeError, decode_upload
 from factcheck.text.structure import detect_structure, plain_structure
 from factcheck.web import settings
@@ -89,7 +90,9 @@ def upload():
         return _new_page(upload=form, status=422)
     data = form.file.data.read(settings().max_upload_bytes + 1)
     try:
-        text = decode_upload(data, form.file.data.filename or "", max_bytes=settings().max_upload_bytes)
+        text = decode_upload(data, form.file.data.filename or "", max_bytes=settings().max_upload_bytes,
+                             max_chars=settings().max_body_chars,
+                             limits=ContainerLimits(max_unpacked=settings().max_unpacked_bytes))
     except IntakeError as exc:
         form.file.errors.append(str(exc))
         return _new_page(upload=form, status=422)
@@ -127,7 +130,8 @@ def confirm():
         try:
             article = intake.create_article(session, draft=draft, actor=current_user,
                                             threshold=newsroom.checkworthy_threshold(session),
-                                            max_body_chars=settings().max_body_chars)
+                                            max_body_chars=settings().max_body_chars,
+                                            max_sentences=settings().max_sentences)
         except ValidationError as exc:
             session.rollback()
             for name, message in exc.fields.items():
