@@ -85,7 +85,8 @@ def tokens() -> None:
 @tokens.command("create")
 @click.argument("username")
 @click.option("--name", default="", help="What the token is for, e.g. 'CMS import'.")
-def tokens_create(username: str, name: str) -> None:
+@click.option("--expires-days", type=click.IntRange(1, 3650), default=None, help="Omit for a token that does not expire.")
+def tokens_create(username: str, name: str, expires_days: int | None) -> None:
     """Create an API token for USERNAME; the token is printed once, as the last word."""
     from factcheck.errors import DomainError
     from factcheck.models import User
@@ -96,7 +97,7 @@ def tokens_create(username: str, name: str) -> None:
         if user is None:
             raise click.ClickException(f"No user {username!r}.")
         try:
-            token, raw = token_service.create_token(session, user=user, name=name)
+            token, raw = token_service.create_token(session, user=user, name=name, expires_in_days=expires_days)
         except DomainError as exc:
             raise click.ClickException(exc.message) from None
         session.commit()
@@ -291,6 +292,8 @@ def serve(host: str, port: int, threads: int) -> None:
         if settings.embedded:
             runner.shutdown()
 
+
+from factcheck import cli_accounts  # noqa: E402,F401 - registers set-password, reset-link, sign-out, revoke-all
 
 if __name__ == "__main__":  # pragma: no cover
     main()

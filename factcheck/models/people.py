@@ -24,6 +24,12 @@ class User(SQLModel, table=True):
     role: str = Field(default=Role.checker.value, max_length=16)
     active: bool = Field(default=True)
     created_at: datetime = Field(default_factory=utcnow)
+    # Every signed-in session and remember cookie carries the generation it was made in; raising it (sign out,
+    # password or role change, deactivation, "sign out everywhere") ends them all at their next request.
+    session_epoch: int = Field(default=0)
+    password_changed_at: datetime | None = None
+    reset_token_hash: str | None = Field(default=None, max_length=128)   # one outstanding reset link at most
+    reset_expires_at: datetime | None = None
 
     # Flask-Login protocol, kept here because it is about identity, not rules.
     @property
@@ -39,7 +45,8 @@ class User(SQLModel, table=True):
         return False
 
     def get_id(self) -> str:
-        return str(self.id)
+        """What a session stores: the id and the session generation, so raising the generation ends it."""
+        return f"{self.id}:{self.session_epoch}"
 
     @property
     def label(self) -> str:
@@ -55,3 +62,5 @@ class ApiToken(SQLModel, table=True):
     token_hash: str = Field(max_length=128, unique=True)
     created_at: datetime = Field(default_factory=utcnow)
     revoked_at: datetime | None = None
+    expires_at: datetime | None = None
+    last_used_at: datetime | None = None

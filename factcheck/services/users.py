@@ -22,6 +22,21 @@ def hash_password(password: str) -> str:
     return _hasher.hash(password)
 
 
+def hasher() -> PasswordHasher:
+    """The desk's argon2id hasher; a stored hash made with other parameters is rehashed at next sign-in."""
+    return _hasher
+
+
+def end_sessions(user: User) -> None:
+    """Raise the session generation: every session and remember cookie of `user` ends at its next request."""
+    user.session_epoch = (user.session_epoch or 0) + 1
+
+
+def sign_out_everywhere(session: Session, *, user: User) -> None:
+    end_sessions(user)
+    session.add(user)
+
+
 def generate_password() -> str:
     return secrets.token_urlsafe(12)
 
@@ -45,8 +60,9 @@ def create_user(session: Session, *, username: str, role: str = Role.checker.val
     if session.exec(select(User).where(func.lower(User.username) == username.lower())).first():
         raise ValidationError(f"The username {username!r} is taken.", fields={"username": "Already taken."})
     password = password if password is not None else generate_password()
-    if len(password) < MIN_PASSWORD:
-        raise ValidationError(f"A password needs at least {MIN_PASSWORD} characters.", fields={"password": "Too short."})
+    from factcheck.services.passwords import require_good_password
+
+    require_good_password(password, username=username)
     user = User(username=username, role=role, password_hash=hash_password(password),
                 display_name=display_name.strip()[:120])
     session.add(user)
@@ -84,12 +100,22 @@ def set_role(session: Session, *, user: User, role: str, actor: User) -> None:
         raise ValidationError(f"Unknown role {role!r}.", fields={"role": "Unknown role."})
     if user.id == actor.id and role != Role.admin.value:
         raise ValidationError("You cannot remove your own admin role; ask another admin.")
+    if user.role != role:
+        end_sessions(user)  # pages opened under the old role must not go on acting with it
     user.role = role
     session.add(user)
 
 
 def set_active(session: Session, *, user: User, active: bool, actor: User) -> None:
+    """Deactivating ends every session and revokes every API token; reactivating revives neither: the person
+    signs in again and an admin issues new tokens."""
     if user.id == actor.id and not active:
         raise ValidationError("You cannot deactivate your own account.")
+    if user.active != active:
+        end_sessions(user)
+    if not active:
+        from factcheck.services import tokens
+
+        tokens.revoke_all(session, user=user)
     user.active = active
     session.add(user)

@@ -16,7 +16,7 @@ csrf = CSRFProtect()
 login_manager = LoginManager()
 bootstrap = Bootstrap5()
 
-PUBLIC_ENDPOINTS = {"auth.login", "static", "bootstrap.static"}
+PUBLIC_ENDPOINTS = {"auth.login", "auth.reset_password", "static", "bootstrap.static"}
 
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
        "font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
@@ -44,11 +44,15 @@ def _signed_in_without_loading() -> bool:
 
 @login_manager.user_loader
 def _load_user(user_id: str) -> User | None:
-    try:
-        user = get_session().get(User, int(user_id))
-    except ValueError:
+    """`user_id` is what User.get_id() stored, "id:generation"; a session from an older generation (signed
+    out, password or role changed, deactivated, signed out everywhere) or without one no longer counts."""
+    ident, _, epoch = str(user_id).partition(":")
+    if not (ident.isdigit() and epoch.isdigit()) or int(ident) > 2_147_483_647 or len(epoch) > 12:
         return None
-    return user if user is not None and user.active else None
+    user = get_session().get(User, int(ident))
+    if user is None or not user.active or user.session_epoch != int(epoch):
+        return None
+    return user
 
 
 class _SessionInterface(SecureCookieSessionInterface):

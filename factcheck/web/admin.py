@@ -1,15 +1,16 @@
 """Admin pages: users and roles, and the newsroom's settings."""
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, make_response, redirect, render_template, url_for
 from flask_login import current_user
 
 from factcheck import workflow
 from factcheck.db import get_session
 from factcheck.errors import ValidationError
 from factcheck.services import settings as newsroom
-from factcheck.services import tokens, users
-from factcheck.web.forms import SettingsForm, TokenForm, UserActiveForm, UserCreateForm, UserRoleForm
+from factcheck.services import passwords, tokens, users
+from factcheck.web.account_forms import ConfirmForm, TokenCreateForm
+from factcheck.web.forms import SettingsForm, UserActiveForm, UserCreateForm, UserRoleForm
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -86,15 +87,58 @@ def user_active(user_id: int):
     if form.validate_on_submit():
         active = form.active.data == "1"
         _apply(session, lambda: users.set_active(session, user=user, active=active, actor=current_user),
-               f"{user.username} is {'active again' if active else 'deactivated and can no longer sign in'}.")
+               f"{user.username} is active again and must sign in anew; issue new API tokens if needed."
+               if active else f"{user.username} is deactivated: signed out everywhere, API tokens revoked.")
     return redirect(url_for("admin.user_list"))
 
 
-def _tokens_page(form: TokenForm | None = None, status: int = 200):
+@bp.post("/users/<int:user_id>/sign-out")
+def user_sign_out(user_id: int):
     session = get_session()
-    form = form or TokenForm(formdata=None)
+    user = users.get_user(session, user_id=user_id)
+    if ConfirmForm().validate_on_submit():
+        _apply(session, lambda: users.sign_out_everywhere(session, user=user),
+               f"{user.username} is signed out of every browser and device; their API tokens still work.")
+    return redirect(url_for("admin.user_list"))
+
+
+@bp.post("/users/<int:user_id>/reset-link")
+def user_reset_link(user_id: int):
+    """Issue a one-time reset link and show it on this answer only (never stored in a cookie or a log)."""
+    session = get_session()
+    user = users.get_user(session, user_id=user_id)
+    if not ConfirmForm().validate_on_submit():
+        return redirect(url_for("admin.user_list"))
+    try:
+        raw, expires = passwords.issue_reset_link_token(session, user=user)
+    except ValidationError as exc:
+        session.rollback()
+        flash(exc.message, "danger")
+        return redirect(url_for("admin.user_list"))
+    session.commit()
+    link = url_for("auth.reset_password", token=raw, _external=True)
+    resp = make_response(render_template("admin/reset_link.html", person=user, link=link, expires=expires))
+    resp.headers["Cache-Control"] = "no-store"
+    return resp
+
+
+@bp.post("/users/<int:user_id>/tokens/revoke")
+def user_tokens_revoke(user_id: int):
+    session = get_session()
+    user = users.get_user(session, user_id=user_id)
+    if ConfirmForm().validate_on_submit():
+        count = tokens.revoke_all(session, user=user)
+        session.commit()
+        flash(f"{count} API token{'s' if count != 1 else ''} of {user.username} revoked.", "success")
+    return redirect(url_for("admin.token_list"))
+
+
+def _tokens_page(form: TokenCreateForm | None = None, status: int = 200):
+    session = get_session()
+    form = form or TokenCreateForm(formdata=None)
     form.user.choices = [(str(u.id), f"{u.username} ({u.role})") for u in users.list_users(session) if u.active]
-    return render_template("admin/tokens.html", form=form, rows=tokens.list_tokens(session)), status
+    return render_template("admin/tokens.html", form=form, rows=tokens.list_tokens(session), usable=tokens.usable,
+                           people=[u for u in users.list_users(session) if u.active]), status
 
 
 @bp.get("/tokens")
@@ -104,13 +148,14 @@ def token_list():
 
 @bp.post("/tokens")
 def token_create():
-    form = TokenForm()
+    form = TokenCreateForm()
     session = get_session()
     if not form.validate_on_submit():
         return _tokens_page(form, 422)
     try:
         user = users.get_user(session, user_id=int(form.user.data or 0))
-        token, raw = tokens.create_token(session, user=user, name=form.name.data or "")
+        token, raw = tokens.create_token(session, user=user, name=form.name.data or "",
+                                         expires_in_days=form.expires_in_days.data or None)
     except (ValueError, ValidationError) as exc:
         session.rollback()
         form.user.errors.append(getattr(exc, "message", "Choose a user."))

@@ -38,7 +38,7 @@ class World:
     def url_values(self) -> dict:
         return {"article_id": self.article_id, "claim_id": self.claim_id, "source_id": self.source_id,
                 "capture_id": self.capture_id, "token_id": self.token_id, "export_id": self.export_id,
-                "user_id": self.user_id}
+                "user_id": self.user_id, "token": "fcr_not-a-live-reset-link"}
 
 
 @pytest.fixture
@@ -91,7 +91,7 @@ def browser(app, people):
             c.get("/login")
             return c
         with c.http.session_transaction() as s:
-            s["_user_id"] = str(people[role].id)
+            s["_user_id"] = people[role].get_id()  # "id:session generation", as Flask-Login stores it
             s["_fresh"] = True
         assert c.get("/my-work").status_code == 200 and c.csrf
         return c

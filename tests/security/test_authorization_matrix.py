@@ -68,6 +68,12 @@ MATRIX: dict[str, Row] = {
     "GET /login": row(OK, FOUND, FOUND, FOUND, FOUND),
     "POST /login": row(FOUND, FOUND, FOUND, FOUND, FOUND, lambda w: {"username": "carl", "password": PASSWORD}),
     "POST /logout": reads(FOUND),
+    "GET /account/password": reads(),
+    "POST /account/password": reads(INVALID, lambda w: {"current": "not my password", "new": "a fresh long phrase",
+                                                        "confirm": "a fresh long phrase"}),
+    "GET /reset/<token>": row(410, 410, 410, 410, 410),  # the world's token is not a live reset link
+    "POST /reset/<token>": row(410, 410, 410, 410, 410, lambda w: {"password": "a fresh long phrase",
+                                                                   "confirm": "a fresh long phrase"}),
     # articles
     "GET /articles/": reads(),
     "GET /articles/<article_id>": reads(),
@@ -113,6 +119,9 @@ MATRIX: dict[str, Row] = {
     "POST /admin/users": admins(FOUND, lambda w: {"username": "newbie", "role": "checker", "display_name": "New"}),
     "POST /admin/users/<user_id>/role": admins(FOUND, lambda w: {"role": "editor"}),
     "POST /admin/users/<user_id>/active": admins(FOUND, lambda w: {"active": "0"}),
+    "POST /admin/users/<user_id>/sign-out": admins(FOUND),
+    "POST /admin/users/<user_id>/reset-link": admins(OK),  # the link is shown on this answer only
+    "POST /admin/users/<user_id>/tokens/revoke": admins(FOUND),
     "GET /admin/tokens": admins(OK),
     "POST /admin/tokens": admins(FOUND, lambda w: {"user": str(w.cora_id), "name": "CMS import"}),
     "POST /admin/tokens/<token_id>/revoke": admins(FOUND),
