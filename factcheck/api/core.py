@@ -142,12 +142,45 @@ def _require_json_object() -> None:
     if not request.is_json:
         raise UnsupportedMediaType("Send the request body as JSON (Content-Type: application/json).")
     raw = request.get_data(cache=True)  # raises 413 beyond MAX_CONTENT_LENGTH
+    if _nesting(raw) > MAX_JSON_DEPTH:
+        raise BadRequest(f"The request body nests deeper than {MAX_JSON_DEPTH} levels; no request of this API "
+                         "needs more than a few.")
     try:
         body = json.loads(raw, parse_constant=_no_constant)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):
         raise BadRequest("The request body is not valid JSON.") from None
     if not isinstance(body, dict):
         raise BadRequest("The request body must be a JSON object.")
+
+
+MAX_JSON_DEPTH = 32
+_OPENERS, _CLOSERS = frozenset(b"[{"), frozenset(b"]}")
+
+
+def _nesting(raw: bytes) -> int:
+    """How deep the arrays and objects of a JSON text nest, counted without parsing it (strings skipped),
+    so a body nested a thousand levels never reaches the parser or the schema validation."""
+    depth = deepest = 0
+    in_string = escaped = False
+    for byte in raw:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif byte == 0x5C:  # backslash
+                escaped = True
+            elif byte == 0x22:  # quote
+                in_string = False
+        elif byte == 0x22:
+            in_string = True
+        elif byte in _OPENERS:
+            depth += 1
+            if depth > deepest:
+                deepest = depth
+                if deepest > MAX_JSON_DEPTH:
+                    return deepest
+        elif byte in _CLOSERS:
+            depth -= 1
+    return deepest
 
 
 def _no_constant(name: str):

@@ -27,6 +27,8 @@ def parse_selection(values: list[str]) -> list[tuple[int, int]]:
     for value in values:
         try:
             claim_id, version = (int(part) for part in value.split(":", 1))
+            if not (1 <= claim_id <= 2_147_483_647 and 0 <= version <= 2_147_483_647):
+                raise ValueError("out of range")
         except ValueError:
             raise ValidationError("The selection is malformed; reload the queue.") from None
         picked.append((claim_id, version))

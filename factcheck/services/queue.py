@@ -73,7 +73,7 @@ class QueueFilter:
         if assignee not in ("anyone", "me", "unassigned") and not USERNAME_RE.match(assignee):
             raise _invalid("assignee", "Assignee must be anyone, me, unassigned or a username.")
         object.__setattr__(self, "assignee", assignee)
-        if self.article_id is not None and (isinstance(self.article_id, bool) or self.article_id < 1):
+        if self.article_id is not None and (isinstance(self.article_id, bool) or not 1 <= self.article_id <= _MAX_ID):
             raise _invalid("article_id", "The article number must be a positive whole number.")
         for name in ("min_score", "max_score"):
             value = getattr(self, name)
@@ -172,6 +172,9 @@ def encode_cursor(sort: str, claim: Claim) -> str:
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
+_MAX_ID = 2_147_483_647  # ids are PostgreSQL integers; a larger number names no row and the database refuses it
+
+
 def _reject_constant(_name: str):
     raise ValueError("non-finite number")
 
@@ -184,7 +187,7 @@ def decode_cursor(token: str, *, sort: str) -> Cursor:
         if not isinstance(data, dict) or data.get("s") != sort or sort not in SORTS:
             raise ValueError("cursor for another sort")
         claim_id, key, spec = data["i"], data["k"], SORTS[sort]
-        if type(claim_id) is not int or claim_id < 1:
+        if type(claim_id) is not int or not 1 <= claim_id <= _MAX_ID:
             raise ValueError("bad id")
         if spec.nullable and (type(data.get("n")) is not int or data["n"] != int(key is None)):
             raise ValueError("bad null flag")

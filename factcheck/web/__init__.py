@@ -73,8 +73,9 @@ def _secure_cookies_over_https(response):
 
 
 def init_app(app: Flask) -> None:
-    from factcheck.web import admin, articles, auth, claims, desk, errors, evidence, exports, filters, review
+    from factcheck.web import admin, articles, auth, claims, converters, desk, errors, evidence, exports, filters, review
 
+    converters.init_app(app)  # before any blueprint: ids in URLs are bounded
     if settings_of(app).proxy_fix:  # only behind a proxy that sets these headers; otherwise anyone could
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1)
     app.session_interface = _SessionInterface()

@@ -26,7 +26,7 @@ PER_PAGE = 25
 @bp.get("/")
 def index():
     session = get_session()
-    page = PageForm(request.args).page.data or 1
+    page = min(max(PageForm(request.args).page.data or 1, 1), 1_000_000)  # a page past the last is just empty
     total = session.exec(select(func.count()).select_from(Article)).one()
     articles = session.exec(select(Article).order_by(Article.created_at.desc(), Article.id.desc())
                             .offset((page - 1) * PER_PAGE).limit(PER_PAGE)).all()

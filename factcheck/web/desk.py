@@ -15,7 +15,9 @@ from factcheck.models import Article, User
 from factcheck.services import bulk, dashboard, queue
 from factcheck.services import settings as newsroom
 from factcheck.web import charts
+from factcheck.web.auth import safe_local_target
 from factcheck.web.claim_page import checkers
+from factcheck.web.converters import parse_id
 from factcheck.web.review import end_of_day
 
 bp = Blueprint("desk", __name__)
@@ -58,8 +60,8 @@ def queue_page():
 @bp.post("/queue/bulk")
 def bulk_action():
     session = get_session()
-    back = request.form.get("back") or url_for("desk.queue_page")
-    if not back.startswith("/queue"):
+    back = safe_local_target(request.form.get("back"))  # no CR/LF or other header-unsafe characters
+    if not back or not back.startswith("/queue"):
         back = url_for("desk.queue_page")
     workflow.require(current_user.role, "assign")
     try:
@@ -67,7 +69,10 @@ def bulk_action():
         action = request.form.get("action", "")
         assignee = None
         if action == "assign":
-            assignee = session.get(User, int(request.form.get("assignee") or 0))
+            assignee_id = parse_id(request.form.get("assignee"))
+            if assignee_id is None:
+                raise ValueError("not an id")
+            assignee = session.get(User, assignee_id)
         due_raw = request.form.get("due") or ""
         due = end_of_day(date.fromisoformat(due_raw)) if due_raw else None
         if action == "due" and due is None and request.form.get("clear_due") != "1":

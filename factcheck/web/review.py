@@ -16,6 +16,7 @@ from factcheck.models import User
 from factcheck.services import claims as claim_service
 from factcheck.services import review, sources
 from factcheck.web.claim_page import apply, checkers, render_claim, version_of
+from factcheck.web.converters import parse_id
 from factcheck.web.forms import AssignForm, CommentForm, DueForm, SourceForm, StatusForm, VerdictForm
 
 bp = Blueprint("review", __name__, url_prefix="/claims")
@@ -70,10 +71,8 @@ def assign(claim_id: int):
     form.assignee.choices = [(str(u.id), u.username) for u in checkers(session)]
     if not form.validate_on_submit():
         return render_claim(claim, status=422, assign=form)
-    try:
-        assignee = session.get(User, int(form.assignee.data))
-    except (TypeError, ValueError):
-        assignee = None
+    assignee_id = parse_id(form.assignee.data)
+    assignee = session.get(User, assignee_id) if assignee_id is not None else None
     if assignee is None:
         form.assignee.errors.append("Choose who checks this claim.")
         return render_claim(claim, status=422, assign=form)
