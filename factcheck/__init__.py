@@ -21,7 +21,7 @@ def templates_dir() -> Path:
 
 
 def create_app(settings: Settings | None = None, *, engine: Engine | None = None) -> Flask:
-    from factcheck import db, jobs, web
+    from factcheck import db, jobs, registry, web
 
     settings = settings or Settings.from_env()
     app = Flask(__name__, template_folder=str(templates_dir()), instance_path=str(settings.instance_dir.resolve()),
@@ -41,7 +41,11 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         WTF_CSRF_TIME_LIMIT=None,  # the token lives as long as the session; long edits must not expire
     )
     app.extensions["factcheck.settings"] = settings
-    db.init_app(app, engine or db.make_engine(settings.database_url))
-    jobs.init_app(app)
+    engine = engine or db.make_engine(settings.database_url)
+    db.init_app(app, engine)
+    pieces = registry.build_pieces(settings)
+    app.extensions["factcheck.archive"] = pieces.store           # every reader of archived files uses this one
+    app.extensions["factcheck.export_config"] = pieces.export
+    jobs.init_app(app, lambda runner: registry.make_tasks(engine, settings, runner, pieces=pieces))
     web.init_app(app)
     return app

@@ -234,14 +234,15 @@ def import_article(path: str, plain: bool, title: str, url: str, by: str | None)
 @click.option("-o", "--output", "output", type=click.Path(dir_okay=False, writable=True), required=True)
 def export(article_id: int, fmt: str, output: str) -> None:
     """Write an article's verification report or export to OUTPUT."""
+    from factcheck import registry
     from factcheck.errors import DomainError
-    from factcheck.exports import service as exports
+    from factcheck.services import exports
 
     settings = _settings()
     with _session(settings) as session:
         try:
-            built = exports.article_export(session, article_id=article_id, fmt=fmt, base_url=settings.public_url,
-                                           archive_dir=settings.archive_dir, chromium=settings.chromium)
+            built = exports.article_export(session, article_id=article_id, fmt=fmt,
+                                           config=registry.build_pieces(settings).export)
             size = 0
             with open(output, "wb") as fh:
                 for chunk in built.chunks:

@@ -70,8 +70,11 @@ class Settings:
     secure_cookies: bool
     fetch_policy: object                  # factcheck.archive.fetcher.FetchPolicy
     chromium: str | None                  # Chromium for screenshots of captures; None = no screenshots
-    capture_stuck_after: timedelta        # a job `fetching` this long lost its worker
-    capture_queued_after: timedelta       # a job `queued` this long lost its message
+    job_heartbeat: float                  # seconds between a running job's heartbeats; 0 = no heartbeats
+    job_stuck_after: timedelta            # a job `running` without a heartbeat this long lost its worker
+    job_queued_after: timedelta           # a job `queued` this long lost its message
+    capture_time_limit: float             # seconds a capture may take before its worker stops it (Celery)
+    export_time_limit: float              # seconds a background export may take before its worker stops it
     recheck_after: timedelta              # re-fetch archived sources this often
     sweep_every: float                    # seconds between sweeps in embedded mode
     run_jobs: bool                        # False: this process only records jobs (another process runs them)
@@ -126,6 +129,13 @@ class Settings:
                 raise ConfigError("FACTCHECK_SCREENSHOTS=on but no Chromium was found; install chromium or set "
                                   "FACTCHECK_CHROMIUM to its path.")
         login_limit = _login_limit(env)
+        heartbeat = _int(env, "FACTCHECK_JOB_HEARTBEAT", 10, minimum=0)
+        # With heartbeats a silent job is one that missed about four beats; without them, only progress and the
+        # claim touch a running job, so a job must be given as long as the slowest one may take.
+        stuck_after = _int(env, "FACTCHECK_JOB_STUCK_AFTER", max(4 * heartbeat, 20) if heartbeat else 300)
+        if heartbeat and stuck_after < 2 * heartbeat:
+            raise ConfigError(f"FACTCHECK_JOB_STUCK_AFTER ({stuck_after} s) must be at least twice "
+                              f"FACTCHECK_JOB_HEARTBEAT ({heartbeat} s), or live jobs would be taken for dead.")
         return cls(
             login_limit=login_limit,
             proxy_fix=_bool(env, "FACTCHECK_PROXY_FIX", False),
@@ -133,8 +143,11 @@ class Settings:
             max_sentences=_int(env, "FACTCHECK_MAX_SENTENCES", 20_000),
             fetch_policy=policy,
             chromium=chromium,
-            capture_stuck_after=timedelta(seconds=_int(env, "FACTCHECK_CAPTURE_STUCK_AFTER", 300)),
-            capture_queued_after=timedelta(seconds=_int(env, "FACTCHECK_CAPTURE_QUEUED_AFTER", 60)),
+            job_heartbeat=float(heartbeat),
+            job_stuck_after=timedelta(seconds=stuck_after),
+            job_queued_after=timedelta(seconds=_int(env, "FACTCHECK_JOB_QUEUED_AFTER", 60)),
+            capture_time_limit=float(_int(env, "FACTCHECK_CAPTURE_TIME_LIMIT", 180)),
+            export_time_limit=float(_int(env, "FACTCHECK_EXPORT_TIME_LIMIT", 900)),
             recheck_after=timedelta(hours=_int(env, "FACTCHECK_RECHECK_AFTER_HOURS", 24 * 7)),
             sweep_every=float(_int(env, "FACTCHECK_SWEEP_EVERY", 15)),
             run_jobs=_bool(env, "FACTCHECK_RUN_JOBS", True),

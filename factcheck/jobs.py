@@ -1,10 +1,11 @@
-"""Background jobs by task name. The database row is the truth; a job message is only a doorbell.
+"""The doorbell of background work: task names and their queues, enqueue after commit, and the two runners.
 
-Services ask for a job with `enqueue_after_commit(session, name, *args)`: nothing is sent unless
-the transaction commits. The runner behind a session is chosen by the app factory: in embedded
-mode a small thread pool in the web process runs the named function; in distributed mode the
-name is sent to Celery through Redis. If the doorbell cannot ring (Redis down), the row stays
-`queued`, the session is told, and the periodic sweeper rings again later.
+The database row is the truth; a job message is only a doorbell. Services ask for a job by name with
+`enqueue_after_commit(session, name, *args)`: nothing is sent unless the transaction commits. What a name runs is
+decided at the composition root (`factcheck/registry.py`, used by `create_app` and `workers/`), never here: this
+module imports nothing above `db`/`config`. In embedded mode a small thread pool in the web process runs the named
+function; in distributed mode the name goes to Celery through Redis, on the queue its kind of work has. If the
+doorbell cannot ring (Redis down), the row stays `queued`, the session is told, and the sweep rings again later.
 """
 from __future__ import annotations
 
@@ -20,9 +21,15 @@ from sqlmodel import Session
 log = logging.getLogger(__name__)
 
 ARCHIVE_SOURCE = "factcheck.archive_source"
-SWEEP = "factcheck.sweep_captures"
+SWEEP = "factcheck.sweep_captures"     # the sweep of every kind of durable job (its name predates the others)
 RECHECK = "factcheck.recheck_sources"
 BUILD_EXPORT = "factcheck.build_export"
+
+# Celery queues: a long export never waits in front of captures, and the other way round. A worker started
+# without -Q consumes all of them; `-Q captures` (etc.) gives a kind of work workers of its own.
+CAPTURES, EXPORTS, DEFAULT, NOTIFICATIONS = "captures", "exports", "default", "notifications"
+QUEUES = (CAPTURES, EXPORTS, DEFAULT, NOTIFICATIONS)
+ROUTES = {ARCHIVE_SOURCE: CAPTURES, BUILD_EXPORT: EXPORTS, SWEEP: DEFAULT, RECHECK: DEFAULT}
 
 
 class Runner(Protocol):
@@ -127,7 +134,12 @@ class CeleryRunner:
                                 broker_connection_max_retries=0, task_publish_retry=False)
 
     def enqueue(self, name: str, *args) -> None:
-        self.client.send_task(name, args=list(args), retry=False)
+        self.client.send_task(name, args=list(args), retry=False, queue=queue_for(name))
+
+
+def queue_for(name: str) -> str:
+    """The Celery queue task `name` is sent to."""
+    return ROUTES.get(name, DEFAULT)
 
 
 def enqueue_after_commit(session: Session, name: str, *args) -> None:
@@ -142,84 +154,39 @@ def enqueue_after_commit(session: Session, name: str, *args) -> None:
         session.info["jobs_hooked"] = True
 
 
+def ring_now(session: Session, name: str, *args) -> bool:
+    """Ring at once, for rows already committed (the sweep's finds). False when the bell could not ring."""
+    runner: Runner | None = session.info.get("jobs")
+    if runner is None:
+        return False
+    try:
+        runner.enqueue(name, *args)
+    except Exception as exc:  # broker down: the row stays queued and the next sweep rings again
+        log.warning("could not enqueue %s%r: %s", name, args, exc)
+        session.info["jobs_delayed"] = True
+        return False
+    return True
+
+
 def _ring(session: Session) -> None:
-    runner: Runner = session.info["jobs"]
     pending, session.info["pending_jobs"] = session.info.get("pending_jobs", []), []
     for name, args in pending:
-        try:
-            runner.enqueue(name, *args)
-        except Exception as exc:  # broker down: the row stays queued and the sweeper rings again
-            log.warning("could not enqueue %s%r: %s", name, args, exc)
-            session.info["jobs_delayed"] = True
+        ring_now(session, name, *args)
 
 
 def _forget(session: Session, previous_transaction) -> None:
     session.info["pending_jobs"] = []
 
 
-def make_tasks(engine, settings, enqueue: Callable[..., None]) -> dict[str, Callable]:
-    """The job functions by name, for the embedded runner and for the Celery tasks alike."""
-    from factcheck.services import capture
-
-    from factcheck.archive.politeness import LocalGate, RedisGate
-
-    gate = (RedisGate(settings.redis_url, per_host=settings.fetch_per_host, delay=settings.fetch_host_delay)
-            if settings.redis_url else LocalGate(per_host=settings.fetch_per_host, delay=settings.fetch_host_delay))
-    config = capture.CaptureConfig(policy=settings.fetch_policy, archive_dir=settings.archive_dir,
-                                   chromium=settings.chromium, stuck_after=settings.capture_stuck_after, gate=gate)
-
-    def archive_source(capture_id: int, release_attempt: int | None = None) -> str | None:
-        with Session(engine, expire_on_commit=False) as session:
-            if release_attempt is not None:  # a retry after the database went away mid-capture
-                capture.resume_interrupted(session, capture_id=int(capture_id), attempt=int(release_attempt))
-            return capture.run_capture(session, capture_id=int(capture_id), config=config)
-
-    def sweep_captures() -> int:
-        """The sweeper for every background job kept in the database: captures, then exports."""
-        from factcheck.exports import service as exports
-
-        with Session(engine) as session:
-            ids = capture.due_for_doorbell(session, stuck_after=settings.capture_stuck_after,
-                                           queued_after=settings.capture_queued_after)
-            export_ids = exports.sweep_exports(session, stuck_after=settings.capture_stuck_after,
-                                               queued_after=settings.capture_queued_after)
-        for capture_id in ids:
-            enqueue(ARCHIVE_SOURCE, capture_id)
-        for export_id in export_ids:
-            enqueue(BUILD_EXPORT, export_id)
-        return len(ids) + len(export_ids)
-
-    def recheck_sources() -> int:
-        with Session(engine) as session:
-            ids = capture.schedule_rechecks(session, older_than=settings.recheck_after)
-        for capture_id in ids:
-            enqueue(ARCHIVE_SOURCE, capture_id)
-        return len(ids)
-
-    def build_export(export_id: int, release_attempt: int | None = None) -> str | None:
-        from factcheck.exports import service as exports
-
-        with Session(engine, expire_on_commit=False) as session:
-            return exports.build_export(session, export_id=int(export_id), base_url=settings.public_url,
-                                        archive_dir=settings.archive_dir, chromium=settings.chromium,
-                                        release_attempt=None if release_attempt is None
-                                        else int(release_attempt),
-                                        # beat well inside the sweep's patience, so only a dead builder is swept
-                                        heartbeat=min(30.0, settings.capture_stuck_after.total_seconds() / 4))
-
-    return {ARCHIVE_SOURCE: archive_source, SWEEP: sweep_captures, RECHECK: recheck_sources,
-            BUILD_EXPORT: build_export}
-
-
-def init_app(app) -> Runner | None:
-    """Embedded mode: a thread pool here. Distributed mode: a Celery client sending task names."""
+def init_app(app, make_tasks: Callable[[Runner], dict[str, Callable]]) -> Runner | None:
+    """Embedded mode: a thread pool here, running the functions `make_tasks(runner)` maps the names to (the
+    registry). Distributed mode: a Celery client sending task names."""
     settings = app.extensions["factcheck.settings"]
-    engine = app.extensions["factcheck.engine"]
     if not settings.run_jobs:
         runner = None  # jobs stay queued in the database for another process (or a later start) to run
     elif settings.embedded:
         runner = EmbeddedRunner({}, periodic={SWEEP: settings.sweep_every, RECHECK: 3600.0})
-        runner.tasks.update(make_tasks(engine, settings, runner.enqueue))
+        runner.tasks.update(make_tasks(runner))
     else:
         runner = CeleryRunner(settings.redis_url)
     app.extensions["factcheck.jobs"] = runner

@@ -24,3 +24,20 @@ def claims_of(session, a: Article) -> list[Claim]:
     from factcheck.services.claims import article_claims
 
     return article_claims(session, article_id=a.id)
+
+
+class Doorbell:
+    """A job runner that only records what was rung, for tests that run jobs by hand."""
+
+    def __init__(self) -> None:
+        self.sent: list[tuple[str, tuple]] = []
+
+    def enqueue(self, name: str, *args) -> None:
+        self.sent.append((name, args))
+
+
+def job_table(engine, settings, runner=None) -> dict:
+    """The registry's task table (name -> callable taking the job's arguments), as the runners get it."""
+    from factcheck import registry
+
+    return registry.make_tasks(engine, settings, runner if runner is not None else Doorbell())

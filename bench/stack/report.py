@@ -38,7 +38,7 @@ def write_doc(path: Path, r: dict) -> None:
         "(FACTCHECK_SWEEP_EVERY=2), a private PostgreSQL cluster made by initdb on a free loopback port (default "
         "durability: fsync and synchronous_commit on), a private redis-server on a free loopback port "
         "(db 10), screenshots off, FACTCHECK_FETCH_PER_HOST=8, FACTCHECK_FETCH_HOST_DELAY_MS=0, bench-only "
-        "FACTCHECK_CAPTURE_STUCK_AFTER=30 and FACTCHECK_CAPTURE_QUEUED_AFTER=10.", "",
+        "FACTCHECK_JOB_STUCK_AFTER=30 and FACTCHECK_JOB_QUEUED_AFTER=10.", "",
         f"Load: {a['editors']} editors and {a['checkers']} checkers as threads on the JSON API (bearer tokens from "
         "`factcheck tokens create`), editors also view HTML pages on a signed-in session. "
         "Cited web: pages 1 KB–300 KB, slow pages (1–3 s), redirects, 404s, flaky 500s (fail once with "

@@ -344,8 +344,8 @@ def main() -> int:
         "FACTCHECK_SWEEP_EVERY": "2",
         # bench-only: the defaults (300 s / 60 s) would keep a killed worker's jobs `fetching` for 5 minutes,
         # longer than the whole drain window; see docs/load.md
-        "FACTCHECK_CAPTURE_STUCK_AFTER": "30",
-        "FACTCHECK_CAPTURE_QUEUED_AFTER": "10",
+        "FACTCHECK_JOB_STUCK_AFTER": "30",
+        "FACTCHECK_JOB_QUEUED_AFTER": "10",
         "FACTCHECK_PUBLIC_URL": f"http://127.0.0.1:{web_port}",
     })
     stack = Stack(workdir, env)

@@ -8,8 +8,7 @@ from spectree import Response
 from factcheck.api.core import actor, bp, spec
 from factcheck.api.schemas import ClaimExportQuery, ErrorOut, ReportQuery
 from factcheck.db import get_session
-from factcheck.exports import service as exports
-from factcheck.services import queue
+from factcheck.services import exports, queue
 
 ID = "<int(min=1, max=2147483647):article_id>"
 
@@ -26,11 +25,9 @@ def _download(built: exports.Built) -> FlaskResponse:
               tags=["exports"])
 def article_report(article_id: int, query: ReportQuery):
     """An article's verification report (HTML, PDF), its claims (CSV, JSON, ClaimReview) or evidence bundle."""
-    settings = current_app.extensions["factcheck.settings"]
     actor()
     return _download(exports.article_export(get_session(), article_id=article_id, fmt=query.format,
-                                            base_url=settings.public_url, archive_dir=settings.archive_dir,
-                                            chromium=settings.chromium))
+                                            config=current_app.extensions["factcheck.export_config"]))
 
 
 @bp.get("/claims/export")

@@ -1,8 +1,10 @@
-"""Content-addressed files under an archive root.
+"""The archive store: evidence files (WARCs, readable text, screenshots, built exports) kept by content hash.
 
-A file is stored once, under ``<root>/ab/cd/<sha256><suffix>``, and never rewritten. Writes go to
-a temporary file in the destination directory and are moved into place with ``os.replace``, so a
-reader never sees a half-written file.
+`ArchiveStore` is the interface every reader and writer of archived files goes through; `LocalArchiveStore` keeps
+them in a folder (shared between machines in the distributed mode). An object store would be one more class with
+the same methods. A stored name is ``ab/cd/<sha256><suffix>``; a file is stored once and never rewritten. Local
+writes go to a temporary file beside the destination and are moved into place with ``os.replace``, so a reader
+never sees a half-written file.
 """
 from __future__ import annotations
 
@@ -12,7 +14,7 @@ import re
 import shutil
 import tempfile
 from pathlib import Path, PurePosixPath
-from typing import BinaryIO
+from typing import BinaryIO, Protocol, runtime_checkable
 
 _SUFFIX_RX = re.compile(r"^(\.[A-Za-z0-9_-]{1,16}){0,3}$")
 _CHUNK = 1024 * 1024
@@ -31,9 +33,54 @@ def _relative_for(digest: str, suffix: str) -> str:
     return f"{digest[:2]}/{digest[2:4]}/{digest}{suffix}"
 
 
-class ArchiveStore:
+@runtime_checkable
+class ArchiveStore(Protocol):
+    """Where archived files live. Names are the relative names `put_*` returned; they never contain `..`."""
+
+    def put_bytes(self, data: bytes, *, suffix: str) -> tuple[str, str]:
+        """Store `data`; (sha256, name). Storing the same content again is free and returns the same name."""
+
+    def put_file(self, tmp_path: Path, *, suffix: str) -> tuple[str, str]:
+        """Store a finished local file by its hash, taking it over (it is moved or deleted); (sha256, name)."""
+
+    def open(self, name: str) -> BinaryIO:
+        """Read a stored file. FileNotFoundError when it is not there; ValueError for a name that is not ours."""
+
+    def exists(self, name: str) -> bool: ...
+
+    def size(self, name: str) -> int: ...
+
+    def delete(self, name: str) -> None:
+        """Remove a stored file (only for files nothing refers to any more, such as an expired export)."""
+
+    def staging_dir(self) -> Path | None:
+        """A local folder where a writer may build a file before `put_file` (None: the system's temp folder)."""
+
+
+class LocalArchiveStore:
+    """An ArchiveStore in a local (or shared network) folder."""
+
     def __init__(self, root: Path):
         self.root = Path(root)
+
+    def __repr__(self) -> str:
+        return f"LocalArchiveStore({str(self.root)!r})"
+
+    def staging_dir(self) -> Path | None:
+        self.root.mkdir(parents=True, exist_ok=True)  # the same file system as the files, so put_file can move
+        return self.root
+
+    def exists(self, relative: str) -> bool:
+        try:
+            return self.path(relative).is_file()
+        except ValueError:
+            return False
+
+    def size(self, relative: str) -> int:
+        return self.path(relative).stat().st_size
+
+    def delete(self, relative: str) -> None:
+        _unlink_quietly(self.path(relative))
 
     # -- locating ---------------------------------------------------------------------------
     def path(self, relative: str) -> Path:

@@ -66,9 +66,9 @@ class _Writer:
         self.zf.writestr(self._info(name, compress_type), data)
         self.files.append({"path": name, "sha256": hashlib.sha256(data).hexdigest(), "size": len(data), **extra})
 
-    def add_file(self, name: str, path: Path, *, compress_type: int, **extra) -> None:
+    def add_file(self, name: str, src: BinaryIO, *, compress_type: int, **extra) -> None:
         sha, size = hashlib.sha256(), 0
-        with open(path, "rb") as src, self.zf.open(self._info(name, compress_type), "w", force_zip64=True) as dst:
+        with self.zf.open(self._info(name, compress_type), "w", force_zip64=True) as dst:
             for chunk in iter(lambda: src.read(_CHUNK), b""):
                 sha.update(chunk)
                 size += len(chunk)
@@ -76,21 +76,19 @@ class _Writer:
         self.files.append({"path": name, "sha256": sha.hexdigest(), "size": size, **extra})
 
 
-def write_bundle(report: ArticleReport, *, out: BinaryIO, publication: dict, scale: list[dict], archive_dir: Path,
+def write_bundle(report: ArticleReport, *, out: BinaryIO, publication: dict, scale: list[dict], store,
                  chromium: str | None, generated_at: datetime) -> None:
     """Write the evidence bundle of ``report`` as a ZIP to ``out``.
 
     The PDF is left out, with a note in the manifest, when ``chromium`` is None; an archived file
     missing from the store is left out with a note too. Anything else that fails raises."""
     from factcheck import __version__
-    from factcheck.archive.storage import ArchiveStore
     from factcheck.exports.claimreview import claim_reviews
     from factcheck.exports.report import render_report_html, render_report_pdf, screenshot_data_uris
 
-    store = ArchiveStore(Path(archive_dir))
     notes: list[str] = []
     html = render_report_html(report, publication=publication, scale=scale, generated_at=generated_at,
-                              screenshots=screenshot_data_uris(report, archive_dir=archive_dir))
+                              screenshots=screenshot_data_uris(report, store=store))
     reviews = claim_reviews(report.published, publication=publication, scale=scale)
 
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED, allowZip64=True) as zf:
@@ -106,7 +104,7 @@ def write_bundle(report: ArticleReport, *, out: BinaryIO, publication: dict, sca
         for view in report.published:
             for sv in view.sources:
                 cap = sv.capture
-                if cap is None or cap.id in seen or cap.state != "archived":
+                if cap is None or cap.id in seen or cap.state != "done":
                     continue
                 seen.add(cap.id)
                 about = {"capture_id": cap.id, "claim_id": view.claim.id, "source_url": sv.source.url,
@@ -119,14 +117,15 @@ def write_bundle(report: ArticleReport, *, out: BinaryIO, publication: dict, sca
                         continue
                     target = f"evidence/{cap.id}/{name}"
                     try:
-                        path = store.path(rel)
+                        fh = store.open(rel)
                     except ValueError:
                         notes.append(f"{target} left out: the stored path {rel!r} is not inside the archive.")
                         continue
-                    if not path.is_file():
+                    except FileNotFoundError:
                         notes.append(f"{target} left out: the archived file is missing from the store.")
                         continue
-                    w.add_file(target, path, compress_type=zipfile.ZIP_STORED, kind=kind, **about)
+                    with fh:
+                        w.add_file(target, fh, compress_type=zipfile.ZIP_STORED, kind=kind, **about)
 
         manifest = {
             SEAL: _UNSEALED,

@@ -67,8 +67,8 @@ def _views(session: Session, claims: list[Claim], *, with_history: bool = False)
     for cap in session.exec(select(Capture).where(Capture.source_id.in_([s.id for s in sources]))
                             .order_by(Capture.id)) if sources else []:
         kept = captures.get(cap.source_id)
-        if kept is None or (kept.state != "archived" and cap.state == "archived") or \
-                (kept.state != "archived" and cap.id > kept.id):
+        if kept is None or (kept.state != "done" and cap.state == "done") or \
+                (kept.state != "done" and cap.id > kept.id):
             captures[cap.source_id] = cap
     by_claim: dict[int, list[SourceView]] = {}
     for s in sources:

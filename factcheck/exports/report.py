@@ -92,12 +92,10 @@ def render_report_html(report: ArticleReport, *, publication: dict, scale: list[
     )
 
 
-def screenshot_data_uris(report: ArticleReport, *, archive_dir: Path) -> dict[int, str]:
+def screenshot_data_uris(report: ArticleReport, *, store) -> dict[int, str]:
     """Capture id -> ``data:image/png;base64,...`` for every stored screenshot of the report's
-    sources. A screenshot missing from the store, or not a PNG, is left out (and logged)."""
-    from factcheck.archive.storage import ArchiveStore
-
-    store = ArchiveStore(Path(archive_dir))
+    sources, read from `store` (an ArchiveStore). A screenshot missing from the store, or not a PNG, is left out
+    (and logged)."""
     uris: dict[int, str] = {}
     for view in report.published:
         for sv in view.sources:
@@ -105,7 +103,8 @@ def screenshot_data_uris(report: ArticleReport, *, archive_dir: Path) -> dict[in
             if cap is None or cap.id in uris or not cap.screenshot_path:
                 continue
             try:
-                data = store.path(cap.screenshot_path).read_bytes()
+                with store.open(cap.screenshot_path) as fh:
+                    data = fh.read()
             except (OSError, ValueError) as exc:
                 log.warning("screenshot of capture %s not readable: %s", cap.id, exc)
                 continue

@@ -2,10 +2,11 @@
 from factcheck.models.base import utcnow
 from factcheck.models.people import Role, User, ApiToken
 from factcheck.models.articles import Article, Claim, ClaimStatus
-from factcheck.models.evidence import Source, Capture, CaptureState, Export, Stance
+from factcheck.models.jobs import JobRow, JobState
+from factcheck.models.evidence import Source, Capture, Export, Stance
 from factcheck.models.review import Verdict, Comment, Event, NewsroomSetting
 
 __all__ = [
     "utcnow", "Role", "User", "ApiToken", "Article", "Claim", "ClaimStatus", "Source", "Capture",
-    "CaptureState", "Export", "Stance", "Verdict", "Comment", "Event", "NewsroomSetting",
+    "JobRow", "JobState", "Export", "Stance", "Verdict", "Comment", "Event", "NewsroomSetting",
 ]

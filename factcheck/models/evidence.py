@@ -7,20 +7,13 @@ from sqlalchemy import JSON, Column, Text
 from sqlmodel import Field, SQLModel
 
 from factcheck.models.base import utcnow
+from factcheck.models.jobs import JobRow
 
 
 class Stance(StrEnum):
     supports = "supports"
     refutes = "refutes"
     context = "context"
-
-
-class CaptureState(StrEnum):
-    queued = "queued"
-    fetching = "fetching"
-    archived = "archived"
-    retrying = "retrying"
-    failed = "failed"
 
 
 class Source(SQLModel, table=True):
@@ -47,18 +40,14 @@ class Source(SQLModel, table=True):
     updated_at: datetime = Field(default_factory=utcnow)
 
 
-class Capture(SQLModel, table=True):
-    """One archiving job for a source URL; the row is the truth, the queue only a doorbell."""
+class Capture(JobRow, table=True):
+    """One archiving job for a source URL; the row is the truth, the queue only a doorbell. `done` = archived."""
 
     __tablename__ = "captures"
 
     id: int | None = Field(default=None, primary_key=True)
     source_id: int = Field(foreign_key="sources.id", index=True)
     purpose: str = Field(default="cite", max_length=16)  # "cite" when the source is added, "recheck" later
-    state: str = Field(default=CaptureState.queued.value, max_length=16, index=True)
-    reason: str = Field(default="", max_length=1000)
-    attempts: int = 0
-    next_try_at: datetime | None = None
     final_url: str | None = Field(default=None, max_length=2048)
     http_status: int | None = None
     headers: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
@@ -71,10 +60,9 @@ class Capture(SQLModel, table=True):
     screenshot_path: str | None = Field(default=None, max_length=1024)
     captured_at: datetime | None = None
     created_at: datetime = Field(default_factory=utcnow)
-    updated_at: datetime = Field(default_factory=utcnow)
 
 
-class Export(SQLModel, table=True):
+class Export(JobRow, table=True):
     """A report or export built in the background, with its progress, then downloaded."""
 
     __tablename__ = "exports"
@@ -84,14 +72,10 @@ class Export(SQLModel, table=True):
     article_id: int | None = Field(default=None, foreign_key="articles.id")
     params: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))  # queue filter
     format: str = Field(max_length=16)
-    state: str = Field(default="queued", max_length=16, index=True)   # queued, running, done, failed
     done: int = 0
     total: int = 0
     file_path: str | None = Field(default=None, max_length=1024)
     filename: str = Field(default="", max_length=255)
-    error: str = Field(default="", max_length=1000)
     created_by_id: int | None = Field(default=None, foreign_key="users.id")
     created_at: datetime = Field(default_factory=utcnow)
     finished_at: datetime | None = None
-    attempts: int = 0                             # raised by each claim: the builder's token for its writes
-    updated_at: datetime = Field(default_factory=utcnow)   # heartbeat (database clock) while queued or running

@@ -31,7 +31,7 @@
       fetch(statusUrl, { credentials: "same-origin" }).then(function (r) { return r.json(); }).then(function (s) {
         var bar = exportBox.querySelector("progress"), text = exportBox.querySelector("[data-progress-text]");
         if (s.total && bar) { bar.max = s.total; bar.value = s.done; }
-        if (text) { text.textContent = (s.state === "queued" ? "Waiting to start…" : "Building…") + (s.total ? " " + s.done + " of " + s.total + " claims." : ""); }
+        if (text) { text.textContent = (s.state === "queued" ? "Waiting to start…" : s.state === "retrying" ? "Trying again shortly…" : "Building…") + (s.total ? " " + s.done + " of " + s.total + " claims." : ""); }
         if (s.state === "done") {
           exportBox.innerHTML = "";
           var a = document.createElement("a");
@@ -40,7 +40,7 @@
         } else if (s.state === "failed") {
           exportBox.innerHTML = "";
           var div = document.createElement("div");
-          div.className = "alert alert-danger"; div.textContent = "The export failed: " + (s.error || "unknown error");
+          div.className = "alert alert-danger"; div.textContent = "The export failed: " + (s.reason || "unknown error");
           exportBox.appendChild(div);
         } else { window.setTimeout(check, 1000); }
       });
@@ -66,7 +66,7 @@
             if (before && before[1] !== item.capture.state) {
               badge.className = badge.className.replace(/capture-\w+/, "capture-" + item.capture.state);
               badge.textContent = item.label;
-              if (item.capture.state === "archived" || item.capture.state === "failed") { settled = true; }
+              if (item.capture.state === "done" || item.capture.state === "failed") { settled = true; }
             }
           });
           if (settled) {

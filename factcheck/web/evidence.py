@@ -9,12 +9,13 @@ from flask import Blueprint, abort, current_app, jsonify, send_file, url_for
 
 from factcheck.db import get_session
 from factcheck.models import Capture
+from factcheck.models.jobs import UNFINISHED
 from factcheck.services import review, sources
 from factcheck.services.claims import get_claim
 
 bp = Blueprint("evidence", __name__)
 
-STATE_LABELS = {"queued": "queued", "fetching": "fetching…", "archived": "archived", "retrying": "retrying",
+STATE_LABELS = {"queued": "queued", "running": "fetching…", "done": "archived", "retrying": "retrying",
                 "failed": "failed"}
 
 
@@ -49,7 +50,7 @@ def claim_captures(claim_id: int):
     items = [{"source_id": s.id, "health": s.health, "health_reason": s.health_reason,
               "label": STATE_LABELS.get(latest[s.id].state, latest[s.id].state) if s.id in latest else "no capture",
               "capture": capture_json(latest.get(s.id))} for s in active]
-    pending = any(i["capture"] and i["capture"]["state"] in ("queued", "fetching", "retrying") for i in items)
+    pending = any(i["capture"] and i["capture"]["state"] in UNFINISHED for i in items)
     return jsonify({"sources": items, "pending": pending})
 
 
@@ -57,16 +58,13 @@ def _file(capture_id: int, attr: str, mimetype: str, *, download: str | None = N
     cap = get_session().get(Capture, capture_id)
     if cap is None or not getattr(cap, attr):
         abort(404)
-    from factcheck.archive.storage import ArchiveStore
-
+    store = current_app.extensions["factcheck.archive"]
     try:
-        path = ArchiveStore(current_app.extensions["factcheck.settings"].archive_dir).path(getattr(cap, attr))
-    except ValueError:
+        fh = store.open(getattr(cap, attr))
+    except (ValueError, FileNotFoundError):
         abort(404)
-    if not path.is_file():
-        abort(404)
-    resp = send_file(path, mimetype=mimetype, as_attachment=download is not None, download_name=download,
-                     conditional=True)
+    resp = send_file(fh, mimetype=mimetype, as_attachment=download is not None, download_name=download,
+                     conditional=True, etag=False)
     resp.headers["Cache-Control"] = "private, no-store"  # evidence needs a sign-in: never in a shared cache
     resp.headers["Content-Security-Policy"] = "sandbox; default-src 'none'"
     resp.headers["X-Content-Type-Options"] = "nosniff"

@@ -1,12 +1,12 @@
 """Exports from the UI: requested here, built in the background with progress, then downloaded."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 
 from factcheck.db import get_session
 from factcheck.errors import ValidationError
-from factcheck.exports import service as exports
+from factcheck.services import exports
 from factcheck.models import Export
 from factcheck.services.queue import QueueFilter
 from factcheck.web import settings
@@ -59,7 +59,7 @@ def show(export_id: int):
 @bp.get("/<int:export_id>.json")
 def status(export_id: int):
     e = _own(export_id)
-    return jsonify({"state": e.state, "done": e.done, "total": e.total, "error": e.error or None,
+    return jsonify({"state": e.state, "done": e.done, "total": e.total, "reason": e.reason or None,
                     "download_url": url_for("exports.download", export_id=e.id) if e.state == "done" else None})
 
 
@@ -68,10 +68,11 @@ def download(export_id: int):
     e = _own(export_id)
     if e.state != "done" or not e.file_path:
         abort(404)
-    path = settings().archive_dir / e.file_path
-    if not path.is_file():
+    try:
+        fh = current_app.extensions["factcheck.archive"].open(e.file_path)
+    except (ValueError, FileNotFoundError):
         abort(404)
-    resp = send_file(path, mimetype=exports.MIMETYPES[e.format], as_attachment=True, download_name=e.filename)
+    resp = send_file(fh, mimetype=exports.MIMETYPES[e.format], as_attachment=True, download_name=e.filename)
     resp.headers["X-Content-Type-Options"] = "nosniff"
     resp.headers["Content-Security-Policy"] = "sandbox; default-src 'none'"
     return resp

@@ -8,12 +8,12 @@ from pathlib import Path
 import pytest
 
 from factcheck.archive import storage as storage_module
-from factcheck.archive.storage import ArchiveStore
+from factcheck.archive.storage import ArchiveStore, LocalArchiveStore
 
 
 @pytest.fixture
 def store(tmp_path) -> ArchiveStore:
-    return ArchiveStore(tmp_path / "archive")
+    return LocalArchiveStore(tmp_path / "archive")
 
 
 def test_put_bytes_layout_and_read_back(store):
@@ -104,3 +104,28 @@ def test_symlink_out_of_root_refused(store, tmp_path):
 def test_unsafe_suffix_refused(store):
     with pytest.raises(ValueError):
         store.put_bytes(b"x", suffix="/../../evil")
+
+
+def test_the_local_store_is_an_archive_store_with_exists_size_and_delete(store):
+    assert isinstance(store, ArchiveStore)
+    _, name = store.put_bytes(b"evidence", suffix=".txt")
+    assert store.exists(name) and store.size(name) == len(b"evidence")
+    with store.open(name) as fh:
+        assert fh.read() == b"evidence"
+    store.delete(name)
+    assert not store.exists(name)
+    with pytest.raises(FileNotFoundError):
+        store.open(name)
+    store.delete(name)  # deleting what is gone is harmless
+    assert not store.exists("../outside.txt")  # a name that is not ours is never "there"
+    with pytest.raises(ValueError):
+        store.size("../outside.txt")
+
+
+def test_staging_happens_inside_the_store_so_put_file_moves_instead_of_copying(store):
+    staging = store.staging_dir()
+    assert staging is not None and staging.is_dir() and staging.resolve().is_relative_to(store.root.resolve())
+    tmp = staging / "draft.bin"
+    tmp.write_bytes(b"x" * 10)
+    _, name = store.put_file(tmp, suffix=".bin")
+    assert not tmp.exists() and store.size(name) == 10

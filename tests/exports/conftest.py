@@ -47,7 +47,7 @@ class Desk:
         s.flush()
         if archived:
             cap = s.exec(select(Capture).where(Capture.source_id == src.id)).one()
-            cap.state, cap.final_url, cap.sha256 = "archived", url + "?final", "ab" * 32
+            cap.state, cap.final_url, cap.sha256 = "done", url + "?final", "ab" * 32
             cap.warc_path, cap.text_path, cap.screenshot_path = "w/1.warc.gz", "t/1.txt", None
             cap.captured_at = datetime(2025, 5, 4, 9, 30, tzinfo=timezone.utc)
             s.add(cap)

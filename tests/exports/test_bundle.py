@@ -9,13 +9,14 @@ from pathlib import Path
 import pytest
 
 from factcheck import __version__
+from factcheck.archive.storage import LocalArchiveStore
 from factcheck.exports.bundle import verify_bundle, write_bundle
 from tests.exports.test_report import GENERATED_AT, require_chromium, scene  # noqa: F401 - the fixture
 
 
 def bundle(scene, path: Path, *, chromium: str | None) -> Path:  # noqa: F811
     with open(path, "wb") as out:
-        write_bundle(scene.report(), out=out, archive_dir=scene.archive_dir, chromium=chromium,
+        write_bundle(scene.report(), out=out, store=LocalArchiveStore(scene.archive_dir), chromium=chromium,
                      generated_at=GENERATED_AT, **scene.kw())
     return path
 

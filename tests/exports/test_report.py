@@ -19,6 +19,8 @@ from bs4 import BeautifulSoup
 from sqlmodel import select
 
 from factcheck import jobs
+from factcheck.archive.storage import LocalArchiveStore
+from tests.builders import job_table
 from factcheck.config import Settings
 from factcheck.exports.data import ArticleReport, article_report
 from factcheck.exports.report import render_report_html, render_report_pdf, screenshot_data_uris
@@ -106,7 +108,7 @@ def scene(session, people, engine, database_url, tmp_path) -> Scene:
             "FACTCHECK_FETCH_ALLOW": f"127.0.0.1:{site.port}", "FACTCHECK_FETCH_TIMEOUT": "5",
             "FACTCHECK_SCREENSHOTS": "on" if chromium else "off", "FACTCHECK_CHROMIUM": chromium or "",
         }, instance_dir=tmp_path / "instance")
-        tasks = jobs.make_tasks(engine, settings, lambda name, *args: None)
+        tasks = job_table(engine, settings)
 
         desk = CyrillicDesk(session, people)
         corrected = desk.publish(url=site.url("/figures"), archived=False, rating="Mostly true",
@@ -117,7 +119,7 @@ def scene(session, people, engine, database_url, tmp_path) -> Scene:
         session.add(src)
         session.commit()
         cap = session.exec(select(Capture).where(Capture.source_id == src.id)).one()
-        assert tasks[jobs.ARCHIVE_SOURCE](cap.id) == "archived"
+        assert tasks[jobs.ARCHIVE_SOURCE](cap.id) == "done"
     _republish_with_correction(session, people, corrected)
     plain = desk.publish(url="https://stats.example.org/tickets", archived=False, rating="False",
                          rationale="Ticket sales show 2,950 passengers in the first week.")
@@ -131,7 +133,7 @@ def scene(session, people, engine, database_url, tmp_path) -> Scene:
     in_review = desk.work(desk.claim(), archived=False, rating="Misleading", rationale="DRAFT-REVIEW reasoning")
     session.expire_all()
     cap = session.get(Capture, cap.id)
-    assert cap.state == "archived" and cap.sha256 and cap.warc_path
+    assert cap.state == "done" and cap.sha256 and cap.warc_path
     assert bool(cap.screenshot_path) == bool(chromium), cap.reason
     return Scene(session=session, desk=desk, archive_dir=settings.archive_dir, chromium=chromium, capture=cap,
                  corrected=corrected, plain=plain, in_progress=in_progress, in_review=in_review)
@@ -140,7 +142,7 @@ def scene(session, people, engine, database_url, tmp_path) -> Scene:
 def render(scene: Scene, **kw) -> str:
     report = scene.report()
     return render_report_html(report, generated_at=GENERATED_AT,
-                              screenshots=screenshot_data_uris(report, archive_dir=scene.archive_dir),
+                              screenshots=screenshot_data_uris(report, store=LocalArchiveStore(scene.archive_dir)),
                               **scene.kw(), **kw)
 
 
@@ -227,7 +229,7 @@ def test_the_document_stands_alone(scene):
 
 
 def test_screenshots_missing_from_the_store_are_left_out(scene, tmp_path):
-    assert screenshot_data_uris(scene.report(), archive_dir=tmp_path / "empty") == {}
+    assert screenshot_data_uris(scene.report(), store=LocalArchiveStore(tmp_path / "empty")) == {}
 
 
 # -- PDF -----------------------------------------------------------------------------------------

@@ -7,12 +7,12 @@ from click.testing import CliRunner
 
 from factcheck import jobs
 from factcheck.cli import main
+from tests.builders import Doorbell, job_table
 
 
 def build(app, export_id):
     settings = app.extensions["factcheck.settings"]
-    table = jobs.make_tasks(app.extensions["factcheck.engine"], settings, lambda *a: None)
-    return table[jobs.BUILD_EXPORT](export_id)
+    return job_table(app.extensions["factcheck.engine"], settings)[jobs.BUILD_EXPORT](export_id)
 
 
 def test_ui_export_of_an_article_runs_in_the_background(app, as_user, desk, published_claim):
@@ -82,7 +82,7 @@ def test_cli_export_and_claimreview(desk, published_claim, database_url, monkeyp
 # --- an export whose worker died ---------------------------------------------------------------------------
 
 def _request(app, people, session):
-    from factcheck.exports import service as exports
+    from factcheck.services import exports
 
     export = exports.request_export(session, actor=people["eve"], fmt="csv", params={"status": "all"})
     session.commit()
@@ -112,10 +112,9 @@ def _row(session, export_id):
 def test_an_export_whose_worker_died_is_swept_and_built_once(app, desk, published_claim, people, session, tmp_path):
     from datetime import timedelta
 
-    from factcheck.exports import service as exports
+    from factcheck.services import exports
 
     export_id = _request(app, people, session)
-    archive = app.extensions["factcheck.settings"].archive_dir
     sweep = dict(stuck_after=timedelta(minutes=5), queued_after=timedelta(minutes=1))
     assert exports.sweep_exports(session, **sweep) == []  # fresh and queued: nothing to ring yet
     _age(session, export_id, minutes=2)
@@ -134,12 +133,12 @@ def test_an_export_whose_worker_died_is_swept_and_built_once(app, desk, publishe
     assert (row.state, row.attempts, row.done) == ("queued", 1, 0)
 
     # The dead attempt's late writes change nothing; attempt 2 builds the file and is the one offered.
-    assert exports._build_file(session, export_id=export_id, attempt=1, base_url="http://desk.example",
-                               archive_dir=archive, chromium=None) is None
-    assert not (archive / "exports" / f"{export_id}-1.csv").exists()
+    assert exports._build_file(session, export_id, 1, app.extensions["factcheck.export_config"]) is None
+    assert _row(session, export_id).file_path is None
     assert build(app, export_id) == "done"
     row = _row(session, export_id)
-    assert (row.state, row.attempts, row.file_path) == ("done", 2, f"exports/{export_id}-2.csv")
+    assert (row.state, row.attempts) == ("done", 2)
+    assert app.extensions["factcheck.archive"].exists(row.file_path)
     assert build(app, export_id) is None
 
 
@@ -148,7 +147,7 @@ def test_an_export_interrupted_too_often_fails_with_a_reason(app, desk, people, 
 
     from sqlalchemy import update
 
-    from factcheck.exports import service as exports
+    from factcheck.services import exports
     from factcheck.models import Export
 
     export_id = _request(app, people, session)
@@ -158,17 +157,16 @@ def test_an_export_interrupted_too_often_fails_with_a_reason(app, desk, people, 
     _age(session, export_id, minutes=10)
     assert exports.sweep_exports(session, stuck_after=timedelta(minutes=5), queued_after=timedelta(minutes=1)) == []
     row = _row(session, export_id)
-    assert row.state == "failed" and "interrupted 3 times" in row.error and row.finished_at is not None
+    assert row.state == "failed" and "cut off 3 times" in row.reason
 
 
 def test_the_periodic_sweep_rings_for_exports_too(app, desk, people, session):
     settings = app.extensions["factcheck.settings"]
     export_id = _request(app, people, session)
-    _age(session, export_id, seconds=settings.capture_queued_after.total_seconds() + 5)
-    sent = []
-    table = jobs.make_tasks(app.extensions["factcheck.engine"], settings, lambda name, *a: sent.append((name, a)))
-    assert table[jobs.SWEEP]() >= 1
-    assert (jobs.BUILD_EXPORT, (export_id,)) in sent
+    _age(session, export_id, seconds=settings.job_queued_after.total_seconds() + 5)
+    bell = Doorbell()
+    assert job_table(app.extensions["factcheck.engine"], settings, bell)[jobs.SWEEP]() >= 1
+    assert (jobs.BUILD_EXPORT, (export_id,)) in bell.sent
 
 
 def test_a_long_build_keeps_beating_so_the_sweep_leaves_it_alone(app, desk, people, session):
@@ -179,22 +177,22 @@ def test_a_long_build_keeps_beating_so_the_sweep_leaves_it_alone(app, desk, peop
 
     from sqlalchemy import update
 
-    from factcheck.exports import service as exports
     from factcheck.models import Export
+    from factcheck.services import exports, jobrows
 
     export_id = _request(app, people, session)
     session.execute(update(Export).where(Export.id == export_id).values(state="running", attempts=2))
     session.commit()
     _age(session, export_id, hours=1)
     sweep = dict(stuck_after=timedelta(minutes=5), queued_after=timedelta(minutes=1))
-    with exports.Heartbeat(app.extensions["factcheck.engine"], export_id=export_id, attempt=1, every=0.05):
+    with jobrows.Heartbeat(app.extensions["factcheck.engine"], exports.KIND, job_id=export_id, attempt=1, every=0.05):
         time.sleep(0.4)  # a beat for another attempt changes nothing
     assert exports.sweep_exports(session, **sweep) == [export_id] and _row(session, export_id).state == "queued"
 
     session.execute(update(Export).where(Export.id == export_id).values(state="running"))
     session.commit()
     _age(session, export_id, hours=1)
-    with exports.Heartbeat(app.extensions["factcheck.engine"], export_id=export_id, attempt=2, every=0.05):
+    with jobrows.Heartbeat(app.extensions["factcheck.engine"], exports.KIND, job_id=export_id, attempt=2, every=0.05):
         time.sleep(0.4)
         assert exports.sweep_exports(session, **sweep) == []
     assert _row(session, export_id).state == "running"
@@ -204,16 +202,19 @@ def test_a_pdf_that_cannot_be_printed_fails_with_a_reason_a_person_can_act_on(ap
                                                                                 tmp_path):
     """Chromium missing or broken on the server: the export fails saying so and pointing at the HTML report,
     not with "failed unexpectedly"."""
-    from factcheck.exports import service as exports
+    from factcheck.services import exports
     from factcheck.models import Export
+
+    from factcheck.archive.storage import LocalArchiveStore
 
     not_a_browser = tmp_path / "chromium"
     not_a_browser.write_text("#!/bin/sh\nexit 3\n")
     not_a_browser.chmod(0o755)
     export = exports.request_export(session, actor=people["eve"], fmt="pdf", article_id=desk.article.id)
     session.commit()
-    assert exports.build_export(session, export_id=export.id, base_url="http://desk.example",
-                                archive_dir=tmp_path, chromium=str(not_a_browser)) == "failed"
+    config = exports.ExportConfig(base_url="http://desk.example", store=LocalArchiveStore(tmp_path),
+                                  chromium=str(not_a_browser))
+    assert exports.build_export(session, export.id, config=config) == "failed"
     row = _row(session, export.id)
-    assert row.state == "failed" and "Chromium" in row.error and "HTML report" in row.error, row.error
-    assert "unexpectedly" not in row.error
+    assert row.state == "failed" and "Chromium" in row.reason and "HTML report" in row.reason, row.reason
+    assert "unexpectedly" not in row.reason

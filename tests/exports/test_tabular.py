@@ -95,7 +95,7 @@ def test_json_parses_with_article_verdict_sources_corrections_history(desk, peop
     assert (src["url"], src["stance"], src["note"]) == ("https://stats.example.org/ferry", "supports", "Table 3")
     cap = src["capture"]
     assert (cap["state"], cap["final_url"], cap["sha256"]) == \
-        ("archived", "https://stats.example.org/ferry?final", "ab" * 32)
+        ("done", "https://stats.example.org/ferry?final", "ab" * 32)
     assert cap["captured_at"].startswith("2025-05-04T09:30")
     assert cap["warc_url"] == f"{BASE_URL}/captures/{cap['id']}/warc"
     assert cap["text_url"] == f"{BASE_URL}/captures/{cap['id']}/text"

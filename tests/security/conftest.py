@@ -6,8 +6,8 @@ from dataclasses import dataclass
 
 import pytest
 
-from factcheck.archive.storage import ArchiveStore
-from factcheck.exports import service as exports
+from factcheck.archive.storage import LocalArchiveStore
+from factcheck.services import exports
 from factcheck.services import review, sources
 from factcheck.services import tokens as token_service
 from tests.builders import article, claims_of
@@ -58,11 +58,11 @@ def world(app, session, people, settings) -> World:
                            expected_version=claim.version)
     session.commit()
     capture = sources.latest_captures(session, source_ids=[source.id])[source.id]
-    store = ArchiveStore(settings.archive_dir)
+    store = LocalArchiveStore(settings.archive_dir)
     capture.text_path = store.put_bytes(b"Ferry stats: 4,200 passengers.", suffix=".txt")[1]
     capture.warc_path = store.put_bytes(b"WARC/1.1\r\n", suffix=".warc.gz")[1]
     capture.screenshot_path = store.put_bytes(PNG, suffix=".png")[1]
-    capture.state = "archived"
+    capture.state = "done"
     session.add(capture)
     session.commit()
     raw = {name: token_service.create_token(session, user=user, name=f"{name}'s token")[1]
@@ -70,8 +70,8 @@ def world(app, session, people, settings) -> World:
     spare, _ = token_service.create_token(session, user=cora, name="to revoke")
     export = exports.request_export(session, actor=eve, fmt="csv")
     session.commit()
-    assert exports.build_export(session, export_id=export.id, base_url="http://localhost",
-                                archive_dir=settings.archive_dir, chromium=None) == "done"
+    config = exports.ExportConfig(base_url="http://localhost", store=store, chromium=None)
+    assert exports.build_export(session, export.id, config=config) == "done"
     session.expire_all()
     claim, other, source = (session.get(type(x), x.id) for x in (claim, other, source))
     return World(article_id=a.id, claim_id=claim.id, claim_version=claim.version, claim_text=claim.text,

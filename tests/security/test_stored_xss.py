@@ -21,6 +21,7 @@ from sqlmodel import SQLModel, Session, select
 from factcheck import jobs
 from factcheck.models import Article, Capture, Claim, Source, User
 from factcheck.services import tokens as token_service
+from tests.builders import job_table
 from tests.conftest import PASSWORD, Client
 
 MARKUP = "'\"><img src=x onerror=alert(1)></textarea></title></script><script>alert(1)</script>"
@@ -164,7 +165,7 @@ class Run:
                          .where(Source.claim_id == a)).one()
             # What a cited site says about itself (its <title>, its error text) is hostile input too.
             cap.state, cap.final_url, cap.sha256, cap.title, cap.reason = (
-                "archived", self.url + "&final", "ab" * 32, t["captitle"], t["capreason"])
+                "done", self.url + "&final", "ab" * 32, t["captitle"], t["capreason"])
             cap.warc_path, cap.text_path, cap.screenshot_path = "w/1.warc.gz", "t/1.txt", "s/1.png"
             cap.captured_at = datetime(2025, 5, 4, 9, 30, tzinfo=timezone.utc)
             s.add(cap)
@@ -193,7 +194,7 @@ class Run:
         export = ok(eve.post("/exports/", {"article_id": str(article_id), "format": "html"}))
         export_id = int(export.headers["Location"].rstrip("/").split("/")[-1])
         settings = app.extensions["factcheck.settings"]
-        assert jobs.make_tasks(self.engine, settings, lambda *a: None)[jobs.BUILD_EXPORT](export_id) == "done"
+        assert job_table(self.engine, settings)[jobs.BUILD_EXPORT](export_id) == "done"
         self.exports["ui html report"] = ok(eve.get(f"/exports/{export_id}/download"), 200).get_data()
         with Session(self.engine) as s:
             raw = token_service.create_token(s, user=s.exec(select(User).where(User.username == "eve")).one(),

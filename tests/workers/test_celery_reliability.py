@@ -26,7 +26,7 @@ from factcheck.config import Settings
 from factcheck.models import Capture, Claim, Source, User
 from factcheck.services import review, sources
 from tests.archive.loopback import Site
-from tests.builders import article, claims_of
+from tests.builders import article, claims_of, job_table
 from tests.conftest import Client, need
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -36,7 +36,7 @@ REDIS_DBS = range(11, 16)           # a test run takes the first of these no oth
 LOCK_KEY, LOCK_TTL = "factcheck:test-run", 900
 WAIT = 30.0                         # seconds to wait for a state in the database
 STARTUP = 45.0                      # seconds for a worker to report "ready"
-STUCK_AFTER, QUEUED_AFTER = 3, 2    # FACTCHECK_CAPTURE_STUCK_AFTER / _QUEUED_AFTER for these tests
+STUCK_AFTER, QUEUED_AFTER = 3, 2    # FACTCHECK_JOB_STUCK_AFTER / _QUEUED_AFTER for these tests
 LOG_TAIL = 8000
 
 
@@ -104,8 +104,9 @@ def factcheck_env(database_url, redis_url, site, tmp_path):
         "FACTCHECK_SCREENSHOTS": "off",
         "FACTCHECK_INSTANCE_DIR": str(tmp_path / "instance"),
         "FACTCHECK_ARCHIVE_DIR": str(tmp_path / "archive"),
-        "FACTCHECK_CAPTURE_STUCK_AFTER": str(STUCK_AFTER),
-        "FACTCHECK_CAPTURE_QUEUED_AFTER": str(QUEUED_AFTER),
+        "FACTCHECK_JOB_STUCK_AFTER": str(STUCK_AFTER),
+        "FACTCHECK_JOB_HEARTBEAT": "1",
+        "FACTCHECK_JOB_QUEUED_AFTER": str(QUEUED_AFTER),
         "FACTCHECK_SWEEP_EVERY": "1",
     }
 
@@ -230,7 +231,7 @@ class Cluster:
     def assert_archived(self, cap: Capture, body: bytes) -> None:
         from warcio.archiveiterator import ArchiveIterator
 
-        assert cap.state == "archived", self.logs()
+        assert cap.state == "done", self.logs()
         assert cap.sha256 == hashlib.sha256(body).hexdigest(), self.logs()
         warc = self.archive_dir / cap.warc_path
         assert warc.is_file(), f"no WARC at {warc}\n{self.logs()}"
@@ -309,7 +310,7 @@ def test_a_source_added_in_the_web_process_is_archived_by_a_worker(engine, peopl
     assert not delayed
     cluster.ready(worker)
     # Nothing but the message sent on commit can start this capture: no beat, no sweeper runs here.
-    cap = cluster.wait_state(cap_id, "archived")
+    cap = cluster.wait_state(cap_id, "done")
     cluster.assert_archived(cap, body)
     assert (cap.attempts, site.hits.get("/story"), cap.final_url) == (1, 1, site.url("/story")), cluster.logs()
 
@@ -328,7 +329,7 @@ def test_a_doorbell_rung_five_times_captures_once(engine, people, claim, site, c
     runner = jobs.CeleryRunner(factcheck_env["FACTCHECK_REDIS_URL"])
     for _ in range(5):
         runner.enqueue(jobs.ARCHIVE_SOURCE, cap_id)
-    cap = cluster.wait_state(cap_id, "archived")
+    cap = cluster.wait_state(cap_id, "done")
     # every one of the five messages was handled (the four duplicates found nothing to claim)
     cluster.until(lambda: sum(w.count("factcheck.archive_source[", "succeeded") for w in workers) >= 5,
                   "all five messages to be handled")
@@ -353,14 +354,14 @@ def test_a_worker_killed_mid_capture_loses_nothing_and_captures_once(engine, peo
     cap_id, delayed = add_source(engine, app.extensions["factcheck.jobs"], claim_id=claim.id,
                                  user_id=people["carl"].id, url=site.url("/slow"))
     assert not delayed
-    cluster.wait_state(cap_id, "fetching", every=0.05)
+    cluster.wait_state(cap_id, "running", every=0.05)
     cluster.until(lambda: site.hits.get("/slow") == 1, "the first worker to reach the site")
     first.kill()
-    assert cluster.row(cap_id).state == "fetching", cluster.logs()  # it really died mid-capture
+    assert cluster.row(cap_id).state == "running", cluster.logs()  # it really died mid-capture
 
     second = cluster.worker(2)
     cluster.beat()  # sweeps every second; puts the job back once it is `fetching` longer than the stuck limit
-    cap = cluster.wait_state(cap_id, "archived", timeout=WAIT + STUCK_AFTER)
+    cap = cluster.wait_state(cap_id, "done", timeout=WAIT + STUCK_AFTER)
     cluster.assert_archived(cap, body)
     assert site.hits.get("/slow") == 2, f"fetched {site.hits.get('/slow')} times\n{cluster.logs()}"
     assert cap.attempts == 2 and len(captures_of(engine, cap_id)) == 1, cluster.logs()
@@ -369,7 +370,7 @@ def test_a_worker_killed_mid_capture_loses_nothing_and_captures_once(engine, peo
     cluster.until(lambda: second.count("factcheck.sweep_captures[", "succeeded") >= sweeps + 2,
                   "two more sweeps")
     cap = cluster.row(cap_id)
-    assert (cap.state, cap.attempts, site.hits.get("/slow")) == ("archived", 2, 2), cluster.logs()
+    assert (cap.state, cap.attempts, site.hits.get("/slow")) == ("done", 2, 2), cluster.logs()
 
 
 def test_redis_down_when_a_source_is_added_delays_the_capture_and_loses_nothing(engine, people, claim, site,
@@ -394,11 +395,11 @@ def test_redis_down_when_a_source_is_added_delays_the_capture_and_loses_nothing(
     # Redis is reachable again: the sweeper rings the doorbell for the row left queued, a worker archives it.
     settings = Settings.from_env(factcheck_env)
     runner = jobs.CeleryRunner(settings.redis_url)
-    sweep = jobs.make_tasks(engine, settings, runner.enqueue)[jobs.SWEEP]
+    sweep = job_table(engine, settings, runner)[jobs.SWEEP]
     cluster.ready(worker)
     assert cluster.row(cap.id).state == "queued"
     cluster.until(sweep, f"the sweeper to ring for the capture queued over {QUEUED_AFTER}s", every=0.25)
-    cap = cluster.wait_state(cap.id, "archived")
+    cap = cluster.wait_state(cap.id, "done")
     cluster.assert_archived(cap, body)
     assert (cap.attempts, site.hits.get("/late"), len(captures_of(engine, cap.id))) == (1, 1, 1), cluster.logs()
 
@@ -417,7 +418,7 @@ def test_beat_rings_again_for_a_job_whose_message_was_lost(engine, people, claim
     worker = cluster.worker(1, wait=False)
     cluster.beat()
     cluster.ready(worker)
-    cap = cluster.wait_state(cap_id, "archived")
+    cap = cluster.wait_state(cap_id, "done")
     cluster.assert_archived(cap, body)
     assert (cap.attempts, site.hits.get("/lost")) == (1, 1), cluster.logs()
     assert worker.count("factcheck.sweep_captures[", "succeeded in", ": 1") >= 1, cluster.logs()

@@ -15,7 +15,7 @@ import pytest
 from sqlmodel import Session
 
 from factcheck import db
-from factcheck.services import capture
+from factcheck.services import capture, jobrows
 from tests.workers.test_celery_reliability import (  # noqa: F401 - fixtures, used by name
     add_source, claim, cluster, distributed_app, factcheck_env, page, redis, redis_db, redis_url, site)
 
@@ -54,7 +54,7 @@ def test_a_capture_cut_off_by_a_database_restart_is_retried_and_archived(engine,
     site.pages["/story"] = stop_the_database_then_answer
     # The sweeper would rescue a stuck job after this long; no beat runs here anyway, so only the task's own
     # retry can finish the job within the wait below.
-    cluster.env["FACTCHECK_CAPTURE_STUCK_AFTER"] = "600"
+    cluster.env["FACTCHECK_JOB_STUCK_AFTER"] = "600"
     worker = cluster.worker(1)
     app = distributed_app(engine, factcheck_env)
     cap_id, delayed = add_source(engine, app.extensions["factcheck.jobs"], claim_id=claim.id,
@@ -62,13 +62,13 @@ def test_a_capture_cut_off_by_a_database_restart_is_retried_and_archived(engine,
     assert not delayed
     try:
         cluster.until(stopped.is_set, "the worker to fetch the page that stops PostgreSQL")
-        cluster.until(lambda: "CaptureInterrupted" in worker.log(), "the worker to notice the outage")
+        cluster.until(lambda: "Interrupted" in worker.log(), "the worker to notice the outage")
         time.sleep(1)
     finally:
         if not pg.running():
             pg.start()
 
-    cap = cluster.wait_state(cap_id, "archived", timeout=60)
+    cap = cluster.wait_state(cap_id, "done", timeout=60)
     cluster.assert_archived(cap, body)
     log = worker.log()
     assert "Retry in" in log, cluster.logs()
@@ -77,5 +77,5 @@ def test_a_capture_cut_off_by_a_database_restart_is_retried_and_archived(engine,
 
     # The hand-back is a compare-and-set on the attempt number: a stale one changes nothing.
     with Session(engine) as s:
-        assert capture.release_job(s, capture_id=cap_id, attempt=1) is False
-        assert s.get(capture.Capture, cap_id).state == "archived"
+        assert jobrows.release(s, capture.KIND, cap_id, 1, "stale") is False
+        assert s.get(capture.Capture, cap_id).state == "done"

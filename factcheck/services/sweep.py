@@ -1,0 +1,22 @@
+"""The sweep: one periodic job over every kind of durable job, ringing again for those whose message or worker
+was lost (see jobrows.sweep)."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlmodel import Session
+
+from factcheck import jobs
+from factcheck.services import capture, exports, jobrows
+
+KINDS: tuple[jobrows.JobKind, ...] = (capture.KIND, exports.KIND)
+
+
+def sweep_jobs(session: Session, *, stuck_after: timedelta, queued_after: timedelta,
+               kinds: tuple[jobrows.JobKind, ...] = KINDS) -> int:
+    """Hand back silent jobs and ring for every job that needs it; the number rung."""
+    rung = 0
+    for kind in kinds:
+        for job_id in jobrows.sweep(session, kind, stuck_after=stuck_after, queued_after=queued_after):
+            rung += jobs.ring_now(session, kind.task, job_id)
+    return rung
