@@ -1,27 +1,17 @@
 """factcheck: an editorial fact-checking desk."""
 from __future__ import annotations
 
-from pathlib import Path
-
 from flask import Flask
 from sqlalchemy import Engine
 
 from factcheck.config import Settings
+from factcheck.meta import __version__, templates_dir
 
-__version__ = "0.1.0"
-
-
-def templates_dir() -> Path:
-    """`templates/` sits beside the package in a checkout and inside it in an installed wheel."""
-    here = Path(__file__).resolve().parent
-    for candidate in (here / "templates", here.parent / "templates"):
-        if candidate.is_dir():
-            return candidate
-    raise RuntimeError(f"factcheck: no templates folder found next to {here}; the installation is incomplete.")
+__all__ = ["__version__", "create_app", "templates_dir"]
 
 
 def create_app(settings: Settings | None = None, *, engine: Engine | None = None) -> Flask:
-    from factcheck import db, jobs, registry, web
+    from factcheck import api, db, jobs, registry, web
 
     settings = settings or Settings.from_env()
     app = Flask(__name__, template_folder=str(templates_dir()), instance_path=str(settings.instance_dir.resolve()),
@@ -48,4 +38,5 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     app.extensions["factcheck.export_config"] = pieces.export
     jobs.init_app(app, lambda runner: registry.make_tasks(engine, settings, runner, pieces=pieces))
     web.init_app(app)
+    api.init_app(app)
     return app

@@ -211,7 +211,7 @@ def error_response(status: int, code: str, message: str, fields: dict[str, str] 
 
 
 def _rollback() -> None:
-    from factcheck.web.errors import rollback_session
+    from factcheck.http import rollback_session
 
     rollback_session()
 
@@ -250,7 +250,7 @@ def _http_error(exc: HTTPException):
 def _database_error(exc: DBAPIError):
     if not database_unavailable(exc):
         return _unexpected(exc)
-    from factcheck.web.errors import database_went_away
+    from factcheck.http import database_went_away
 
     database_went_away(exc)  # also forgets a browser session's user, so after-request hooks do not query for it
     return error_response(503, "database_unavailable", UNAVAILABLE_MESSAGE,

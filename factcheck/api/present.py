@@ -66,7 +66,7 @@ def article_out(session: Session, article: Article, claims: list[Claim]) -> Arti
 
 
 def capture_out(capture: Capture | None) -> CaptureOut | None:
-    from factcheck.web.evidence import capture_urls
+    from factcheck.http import capture_urls
 
     if capture is None:
         return None

@@ -82,8 +82,8 @@ def write_bundle(report: ArticleReport, *, out: BinaryIO, publication: dict, sca
 
     The PDF is left out, with a note in the manifest, when ``chromium`` is None; an archived file
     missing from the store is left out with a note too. Anything else that fails raises."""
-    from factcheck import __version__
-    from factcheck.exports.claimreview import claim_reviews
+    from factcheck.meta import __version__
+    from factcheck.exports.claimreview import claim_reviews, script_safe_json
     from factcheck.exports.report import render_report_html, render_report_pdf, screenshot_data_uris
 
     notes: list[str] = []
@@ -98,7 +98,7 @@ def write_bundle(report: ArticleReport, *, out: BinaryIO, publication: dict, sca
             notes.append("report.pdf left out: no Chromium was configured to print it.")
         else:
             w.add_bytes("report.pdf", render_report_pdf(html, chromium=chromium))
-        w.add_bytes("claimreview.json", json.dumps(reviews, ensure_ascii=False, indent=2).encode("utf-8"))
+        w.add_bytes("claimreview.json", script_safe_json(reviews, indent=2).encode("utf-8"))
 
         seen: set[int] = set()
         for view in report.published:

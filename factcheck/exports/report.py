@@ -15,7 +15,6 @@ import os
 import threading
 from datetime import date, datetime, timezone
 from functools import lru_cache
-from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
@@ -62,7 +61,7 @@ def _person(user) -> str:
 
 @lru_cache(maxsize=1)
 def _environment() -> Environment:
-    from factcheck import templates_dir
+    from factcheck.meta import templates_dir
 
     env = Environment(loader=FileSystemLoader(str(templates_dir())), autoescape=True,
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)

@@ -5,14 +5,13 @@ from flask import Flask, current_app, has_request_context, redirect, request, ur
 from flask.sessions import SecureCookieSessionInterface
 from flask_bootstrap import Bootstrap5
 from flask_login import LoginManager, current_user
-from flask_wtf.csrf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from factcheck.config import Settings
 from factcheck.db import get_session
+from factcheck.http import csrf, login_exempt
 from factcheck.models import User
 
-csrf = CSRFProtect()
 login_manager = LoginManager()
 bootstrap = Bootstrap5()
 
@@ -93,19 +92,31 @@ def init_app(app: Flask) -> None:
         app.register_blueprint(module.bp)
     auth.init_throttle(app, settings_of(app))
 
-    # The API authenticates every request itself, by bearer token only; never redirect it to /login.
-    from factcheck import api
-    api_endpoints = f"{api.bp.name}."
-
     @app.before_request
     def _require_login():
         if request.endpoint in PUBLIC_ENDPOINTS or request.endpoint is None:
             return None
-        if request.endpoint.startswith(api_endpoints):
+        if request.blueprint in login_exempt(app):  # the API: bearer tokens, never a redirect to /login
             return None
         if not current_user.is_authenticated:
             return login_manager.unauthorized()
         return None
+
+    @app.after_request
+    def _one_charset(response):
+        """Werkzeug adds `; charset=utf-8` to a text type that already names one; a download says it once."""
+        value = response.headers.get("Content-Type", "")
+        if value.lower().count("charset=") > 1:
+            head, *params = [p.strip() for p in value.split(";")]
+            kept, seen = [], False
+            for p in params:
+                if p.lower().startswith("charset="):
+                    if seen:
+                        continue
+                    seen = True
+                kept.append(p)
+            response.headers["Content-Type"] = "; ".join([head, *kept])
+        return response
 
     @app.after_request
     def _security_headers(response):
@@ -120,5 +131,3 @@ def init_app(app: Flask) -> None:
     @app.get("/")
     def index():
         return redirect(url_for("desk.queue_page"))
-
-    api.init_app(app)

@@ -13,10 +13,11 @@ from factcheck.services import intake, sources as evidence
 from factcheck.services import settings as newsroom
 from factcheck.services.claims import article_claims
 from factcheck.text.container import ContainerLimits
-from factcheck.text.decode import IntakeError, decode_upload
+from factcheck.text.decode import IntakeError, read_upload
 from factcheck.text.structure import detect_structure, plain_structure
-from factcheck.web import settings
-from factcheck.web.forms import ImportUrlForm, PageForm, PasteForm, ReviewForm, UploadForm
+from factcheck.http import settings
+from factcheck.web.forms import ImportUrlForm, PageForm, PasteForm, ReviewForm
+from factcheck.web.intake_forms import UploadWithEncodingForm as UploadForm, bidi_warnings
 from factcheck.web.highlight import paragraphs_with_claims
 
 bp = Blueprint("articles", __name__, url_prefix="/articles")
@@ -54,7 +55,7 @@ def _new_page(*, paste=None, upload=None, fetch_form=None, status: int = 200):
                            fetch_form=fetch_form or ImportUrlForm(prefix="import", formdata=None)), status
 
 
-def _review(structure, *, url: str = "", byline: str = "", title: str = "", published_on=None):
+def _review(structure, *, url: str = "", byline: str = "", title: str = "", published_on=None, reading=None):
     form = ReviewForm(formdata=None, data={
         "title": title or structure.title,
         "url": url,
@@ -64,7 +65,9 @@ def _review(structure, *, url: str = "", byline: str = "", title: str = "", publ
         "sources": "\n".join(structure.sources),
         "boilerplate": "\n".join(structure.boilerplate),
     })
-    return render_template("articles/review.html", form=form, structure=structure)
+    bidi = bidi_warnings(Headline=form.title.data, Byline=form.byline.data, Body=form.body.data,
+                         Sources=form.sources.data)
+    return render_template("articles/review.html", form=form, structure=structure, reading=reading, bidi=bidi)
 
 
 @bp.post("/new")
@@ -90,14 +93,15 @@ def upload():
         return _new_page(upload=form, status=422)
     data = form.file.data.read(settings().max_upload_bytes + 1)
     try:
-        text = decode_upload(data, form.file.data.filename or "", max_bytes=settings().max_upload_bytes,
-                             max_chars=settings().max_body_chars,
-                             limits=ContainerLimits(max_unpacked=settings().max_unpacked_bytes))
+        reading = read_upload(data, form.file.data.filename or "", max_bytes=settings().max_upload_bytes,
+                              max_chars=settings().max_body_chars,
+                              limits=ContainerLimits(max_unpacked=settings().max_unpacked_bytes),
+                              encoding=form.encoding.data or None)
     except IntakeError as exc:
         form.file.errors.append(str(exc))
         return _new_page(upload=form, status=422)
-    text = intake.clean_text(text)
-    return _review(plain_structure(text) if form.plain.data else detect_structure(text))
+    text = intake.clean_text(reading.text)
+    return _review(plain_structure(text) if form.plain.data else detect_structure(text), reading=reading)
 
 
 @bp.post("/fetch")

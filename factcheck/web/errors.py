@@ -1,12 +1,13 @@
 """Error pages a person understands, for every failure the app can name."""
 from __future__ import annotations
 
-from flask import current_app, g, render_template, request
+from flask import render_template, request
 from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import HTTPException
 
 from factcheck.db import RETRY_AFTER_SECONDS, UNAVAILABLE_MESSAGE, database_unavailable
 from factcheck.errors import DomainError
+from factcheck.http import database_went_away, discard_session, rollback_session  # noqa: F401 - used here and by tests
 
 MESSAGES = {
     400: ("Bad request", "The request could not be understood. Go back and try again."),
@@ -32,31 +33,6 @@ def render_error(status: int, detail: str | None = None):
         return database_down_page(exc)
 
 
-def rollback_session() -> None:
-    """Undo the request's failed transaction so the error page can still read (the signed-in user, say)."""
-    session = g.get("db_session")
-    if session is not None:
-        try:
-            session.rollback()
-        except Exception:  # noqa: BLE001 - the error page matters more than a clean rollback
-            pass
-
-
-def discard_session() -> None:
-    """Drop the request's session after the database went away, and with it the signed-in user.
-
-    Anything drawn afterwards (the 503 page, after-request hooks) sees an anonymous visitor instead of
-    asking Flask-Login to load the user from a database that is not there."""
-    rollback_session()
-    session = g.pop("db_session", None)
-    if session is not None:
-        try:
-            session.close()
-        except Exception:  # noqa: BLE001 - the connection is already gone; the pool replaces it
-            pass
-    g._login_user = current_app.login_manager.anonymous_user()
-
-
 _NOT_GIVEN_BACK = ("csrf_token", "version", "submit")
 
 
@@ -68,14 +44,6 @@ def _typed_fields() -> list[tuple[str, str]]:
     return [(name.replace("_", " ").capitalize(), value)
             for name, value in request.form.items(multi=True)
             if name not in _NOT_GIVEN_BACK and "password" not in name and value.strip()]
-
-
-def database_went_away(exc: Exception) -> None:
-    """What every 503 for a missing database does first (pages and API alike): drop the request's session and
-    user, and log one line, not a traceback: the cause is outside the app."""
-    discard_session()
-    cause = str(getattr(exc, "orig", exc)).strip().splitlines() or [""]
-    current_app.logger.warning("Database unavailable on %s %s: %s", request.method, request.path, cause[0])
 
 
 def database_down_page(exc: Exception):

@@ -5,9 +5,10 @@ WARC is a download, the screenshot a PNG, each with a sandboxing CSP and nosniff
 """
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, jsonify, send_file, url_for
+from flask import Blueprint, abort, current_app, jsonify, send_file
 
 from factcheck.db import get_session
+from factcheck.http import capture_urls
 from factcheck.models import Capture
 from factcheck.models.jobs import UNFINISHED
 from factcheck.services import review, sources
@@ -17,17 +18,6 @@ bp = Blueprint("evidence", __name__)
 
 STATE_LABELS = {"queued": "queued", "running": "fetching…", "done": "archived", "retrying": "retrying",
                 "failed": "failed"}
-
-
-def capture_urls(cap: Capture | None, *, external: bool = False) -> dict:
-    if cap is None:
-        return {"warc_url": None, "text_url": None, "screenshot_url": None}
-    return {
-        "warc_url": url_for("evidence.warc", capture_id=cap.id, _external=external) if cap.warc_path else None,
-        "text_url": url_for("evidence.text", capture_id=cap.id, _external=external) if cap.text_path else None,
-        "screenshot_url": url_for("evidence.screenshot", capture_id=cap.id, _external=external)
-        if cap.screenshot_path else None,
-    }
 
 
 def capture_json(cap: Capture | None) -> dict | None:

@@ -9,7 +9,6 @@ from factcheck.errors import ValidationError
 from factcheck.services import exports
 from factcheck.models import Export
 from factcheck.services.queue import QueueFilter
-from factcheck.web import settings
 
 bp = Blueprint("exports", __name__, url_prefix="/exports")
 LABELS = {"html": "HTML report", "pdf": "PDF report", "csv": "CSV", "json": "JSON", "claimreview": "ClaimReview",
