@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import csv
 import io
-import json
+import re
 from collections.abc import Iterable, Iterator
 from datetime import date, datetime
 
-from factcheck.exports.claimreview import claim_review
+from factcheck.exports.claimreview import claim_review, script_safe_json
 from factcheck.exports.data import ClaimView, SourceView
 from factcheck.models import Capture, User
 
@@ -24,11 +24,18 @@ CSV_COLUMNS = [
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
+# Bidirectional controls (embeddings, overrides, isolates) reorder what a spreadsheet shows; each is replaced by
+# a visible mark naming it, so a cell never looks like something it is not and nothing is silently dropped.
+_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
+
+
 def neutralise(value: object) -> str:
-    """The cell as text, with a leading ' when a spreadsheet would read it as a formula."""
+    """The cell as text, with a leading ' when a spreadsheet would read it as a formula, and bidirectional
+    controls shown as [U+202E] and the like."""
     if value is None:
         return ""
     text = value.isoformat() if isinstance(value, (date, datetime)) else str(value)
+    text = _BIDI.sub(lambda m: f"[U+{ord(m.group()):04X}]", text)
     return "'" + text if text.startswith(_FORMULA_START) else text
 
 
@@ -138,7 +145,7 @@ def _array(items: Iterable[dict], *, head: str, tail: str) -> Iterator[str]:
     yield head
     sep = ""
     for item in items:
-        yield sep + json.dumps(item, ensure_ascii=False)
+        yield sep + script_safe_json(item)  # `<`, `>`, `&` as \u003c etc.: safe to paste into a <script>
         sep = ","
     yield tail
 

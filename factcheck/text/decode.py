@@ -5,12 +5,14 @@ import io
 import re
 import unicodedata
 import zipfile
+from dataclasses import dataclass
 from pathlib import PurePath
 
 from factcheck.text.container import ContainerLimits
 from factcheck.text.docx_text import DocxError, docx_text
 
-__all__ = ["IntakeError", "ACCEPTED_TYPES", "decode_upload", "html_to_text", "markdown_to_text"]
+__all__ = ["IntakeError", "ACCEPTED_TYPES", "Reading", "decode_upload", "read_upload", "html_to_text",
+           "markdown_to_text"]
 
 ACCEPTED_TYPES = (".txt", ".md", ".html", ".htm", ".docx")
 _ACCEPTED_TEXT = ", ".join(ACCEPTED_TYPES)
@@ -80,17 +82,20 @@ def _odd_words(text: str) -> int:
     return odd
 
 
-def _decode_bytes(data: bytes) -> str:
+def _decode_bytes(data: bytes, encoding: str | None = None) -> tuple[str, str, bool]:
+    """The text, the encoding it was read with, and whether that was a guess."""
     for bom, codec in ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be")):
         if data.startswith(bom):
             try:
-                return data[len(bom):].decode(codec)
+                return data[len(bom):].decode(codec), codec, False
             except UnicodeDecodeError:
                 raise IntakeError("The file says it is Unicode text but could not be decoded.") from None
     if b"\x00" in data:
         raise _not_text(None)
+    if encoding:
+        return _decode_as(data, encoding), encoding, False
     try:
-        return data.decode("utf-8")
+        return data.decode("utf-8"), "utf-8", False
     except UnicodeDecodeError:
         pass
     from charset_normalizer import from_bytes
@@ -99,15 +104,15 @@ def _decode_bytes(data: bytes) -> str:
     # European for a Western text, say), so the legacy pages are read too and judged first: fewest odd words,
     # then the least mess by charset-normalizer's own measure (it sees "rozpoèet", Czech read as Western),
     # then our preference order. Its own pick wins only with strictly fewer odd words than all of ours.
-    readings: list[tuple[int, str]] = []
+    readings: list[tuple[int, str, str]] = []
     for codec in _LEGACY:
         try:
-            readings.append((0, data.decode(codec)))
+            readings.append((0, data.decode(codec), codec))
         except UnicodeDecodeError:
             continue
     best = from_bytes(data).best()
     if best is not None and best.encoding is not None:
-        readings.append((0 if best.encoding in _LEGACY else 1, str(best)))
+        readings.append((0 if best.encoding in _LEGACY else 1, str(best), best.encoding))
     if not readings:
         raise IntakeError(
             "The text encoding of this file could not be recognised; "
@@ -115,15 +120,64 @@ def _decode_bytes(data: bytes) -> str:
         )
     from charset_normalizer.md import mess_ratio
 
-    def judged(reading: tuple[int, str]) -> tuple[int, int, float]:
-        rank, text = reading
+    def judged(reading: tuple[int, str, str]) -> tuple[int, int, float]:
+        rank, text, _codec = reading
         sample = text[:100_000]  # enough to judge a reading, and keeps a 2 MB upload fast
         return _odd_words(sample), rank, round(mess_ratio(sample, 1.0), 3)
 
-    text = min(readings, key=judged)[1]  # min keeps the first of equals: the preference order
+    _rank, text, codec = min(readings, key=judged)  # min keeps the first of equals: the preference order
     if sum(not (c.isprintable() or c.isspace()) for c in text) > len(text) * 0.05:
         raise _not_text(None)
-    return text
+    return text, codec, True
+
+
+ENCODING_CHOICES = {
+    "utf-8": "UTF-8", "cp1252": "Windows-1252 (Western)", "cp1251": "Windows-1251 (Cyrillic)",
+    "cp1250": "Windows-1250 (Central European)", "koi8_r": "KOI8-R (Cyrillic)", "iso8859_5": "ISO-8859-5 (Cyrillic)",
+    "mac_cyrillic": "Mac Cyrillic", "iso8859_1": "ISO-8859-1 (Latin-1)",
+    "utf-8+cp1252": "UTF-8, with Windows-1252 where it is not UTF-8",
+    "utf-8+cp1251": "UTF-8, with Windows-1251 where it is not UTF-8",
+    "utf-8+cp1250": "UTF-8, with Windows-1250 where it is not UTF-8",
+}
+_UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
+
+
+def encoding_label(codec: str) -> str:
+    return ENCODING_CHOICES.get(codec, codec)
+
+
+def _decode_as(data: bytes, encoding: str) -> str:
+    """Read `data` as the encoding the editor chose; "utf-8+cp1252" reads UTF-8 and falls back to the code
+    page byte by byte where the bytes are not UTF-8 (a file pasted together from two sources)."""
+    if encoding not in ENCODING_CHOICES:
+        raise IntakeError(f"Unknown encoding {encoding!r}; choose one from the list.")
+    first, _, fallback = encoding.partition("+")
+    if not fallback:
+        try:
+            return data.decode(first)
+        except UnicodeDecodeError as exc:
+            raise IntakeError(f"This file cannot be read as {encoding_label(encoding)} (byte {exc.start:,} does "
+                              "not fit); choose another encoding, or leave it to automatic detection.") from None
+    parts, pos = [], 0
+    while pos < len(data):
+        try:
+            parts.append(data[pos:].decode("utf-8"))
+            break
+        except UnicodeDecodeError as exc:
+            parts.append(data[pos:pos + exc.start].decode("utf-8"))
+            bad_end = pos + exc.end
+            parts.append(data[pos + exc.start:bad_end].decode(fallback, errors="replace"))
+            pos = bad_end
+    return "".join(parts)
+
+
+def looks_mixed(data: bytes) -> bool:
+    """Not UTF-8 as a whole, yet holding UTF-8 sequences: likely two sources pasted into one file."""
+    try:
+        data.decode("utf-8")
+        return False
+    except UnicodeDecodeError:
+        return _UTF8_MULTIBYTE.search(data) is not None
 
 
 def html_to_text(html: str) -> str:
@@ -175,8 +229,27 @@ def markdown_to_text(md: str) -> str:
     return re.sub(r"\n{3,}", "\n\n", text).strip()
 
 
+@dataclass(frozen=True)
+class Reading:
+    """An upload's text and how it was read, for the review step to tell the editor."""
+    text: str
+    encoding: str | None = None     # None: not a text file (a .docx is always Unicode)
+    guessed: bool = False           # the encoding was detected, not declared or chosen
+    mixed: bool = False             # the bytes mix UTF-8 with something else
+
+    @property
+    def encoding_label(self) -> str:
+        return encoding_label(self.encoding) if self.encoding else ""
+
+
 def decode_upload(data: bytes, filename: str, *, max_bytes: int, max_chars: int | None = None,
                   limits: ContainerLimits | None = None) -> str:
+    """Decode an uploaded file to plain text; raise IntakeError with a readable message (see read_upload)."""
+    return read_upload(data, filename, max_bytes=max_bytes, max_chars=max_chars, limits=limits).text
+
+
+def read_upload(data: bytes, filename: str, *, max_bytes: int, max_chars: int | None = None,
+                limits: ContainerLimits | None = None, encoding: str | None = None) -> Reading:
     """Decode an uploaded file to plain text; raise IntakeError with a readable message.
 
     `max_chars` (the body limit) is checked on the extracted text before anyone detects structure in it
@@ -201,11 +274,13 @@ def decode_upload(data: bytes, filename: str, *, max_bytes: int, max_chars: int 
             text = docx_text(data, limits=limits or ContainerLimits(), max_chars=max_chars)
         except DocxError as exc:
             raise IntakeError(str(exc)) from None
+        used, guessed, mixed = None, False, False
     else:
         for magic, kind in _BINARY_MAGIC.items():
             if data.startswith(magic):
                 raise _not_text(kind)
-        text = _decode_bytes(data)
+        text, used, guessed = _decode_bytes(data, encoding or None)
+        mixed = looks_mixed(data)
         if ext in (".html", ".htm"):
             text = html_to_text(text)
         elif ext == ".md":
@@ -216,4 +291,4 @@ def decode_upload(data: bytes, filename: str, *, max_bytes: int, max_chars: int 
     if max_chars is not None and len(text) > max_chars:
         raise IntakeError(f"The file holds {len(text):,} characters of text; the limit for an article is "
                           f"{max_chars:,}. Split it into parts, or ask an admin to raise FACTCHECK_MAX_BODY_CHARS.")
-    return text
+    return Reading(text=text, encoding=used, guessed=guessed, mixed=mixed)
