@@ -61,22 +61,28 @@ def run_again_with(name: str, args: tuple, kwargs: dict, exc: BaseException) -> 
     return None
 
 
+EMBEDDED_THREADS = {CAPTURES: 2, EXPORTS: 1, DEFAULT: 1, NOTIFICATIONS: 1}
+
+
 class EmbeddedRunner:
-    """Runs jobs on a few threads inside this process, and the periodic ones on a timer.
+    """Runs jobs on a few threads inside this process, a pool per queue as Celery has a worker per queue (a long
+    export never waits in front of captures), and the periodic ones on a timer.
 
     A job that loses the database is run again a few seconds later, by the same rule (`run_again_with`) as a
     Celery worker retries it."""
 
-    def __init__(self, tasks: dict[str, Callable], *, workers: int = 2, periodic: dict[str, float] | None = None):
+    def __init__(self, tasks: dict[str, Callable], *, threads: dict[str, int] | None = None,
+                 periodic: dict[str, float] | None = None):
         self.tasks = tasks
-        self.pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="factcheck-job")
+        self.pools = {queue: ThreadPoolExecutor(max_workers=n, thread_name_prefix=f"factcheck-{queue}")
+                      for queue, n in {**EMBEDDED_THREADS, **(threads or {})}.items()}
         self._stop = threading.Event()
         self._periodic = periodic or {}
         self._timers: list[threading.Thread] = []
 
     def enqueue(self, name: str, *args) -> None:
         fn = self.tasks[name]
-        self.pool.submit(self._run, name, fn, args)
+        self.pools[queue_for(name)].submit(self._run, name, fn, args)
 
     def _run(self, name: str, fn: Callable, args: tuple, kwargs: dict | None = None, retries: int = 0) -> None:
         from factcheck.db import database_unavailable
@@ -104,7 +110,7 @@ class EmbeddedRunner:
 
     def _submit_again(self, name: str, fn: Callable, args: tuple, kwargs: dict, retries: int) -> None:
         try:
-            self.pool.submit(self._run, name, fn, args, kwargs, retries)
+            self.pools[queue_for(name)].submit(self._run, name, fn, args, kwargs, retries)
         except RuntimeError:  # shut down meanwhile; the sweeper finds the row at the next start
             pass
 
@@ -120,7 +126,8 @@ class EmbeddedRunner:
 
     def shutdown(self) -> None:
         self._stop.set()
-        self.pool.shutdown(wait=True, cancel_futures=False)
+        for pool in self.pools.values():
+            pool.shutdown(wait=True, cancel_futures=False)
 
 
 class CeleryRunner:
