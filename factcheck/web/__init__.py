@@ -75,7 +75,6 @@ def init_app(app: Flask) -> None:
     from factcheck.web import admin, articles, auth, claims, converters, desk, errors, evidence, exports, filters, review
 
     converters.init_app(app)  # before any blueprint: ids in URLs are bounded
-    converters.init_app(app)  # before any blueprint: ids in URLs are bounded
     if settings_of(app).proxy_fix:  # only behind a proxy that sets these headers; otherwise anyone could
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1)
     app.session_interface = _SessionInterface()
@@ -102,22 +101,6 @@ def init_app(app: Flask) -> None:
         if not current_user.is_authenticated:
             return login_manager.unauthorized()
         return None
-
-    @app.after_request
-    def _one_charset(response):
-        """Werkzeug adds `; charset=utf-8` to a text type that already names one; a download says it once."""
-        value = response.headers.get("Content-Type", "")
-        if value.lower().count("charset=") > 1:
-            head, *params = [p.strip() for p in value.split(";")]
-            kept, seen = [], False
-            for p in params:
-                if p.lower().startswith("charset="):
-                    if seen:
-                        continue
-                    seen = True
-                kept.append(p)
-            response.headers["Content-Type"] = "; ".join([head, *kept])
-        return response
 
     @app.after_request
     def _one_charset(response):
