@@ -180,9 +180,10 @@ class Cluster:
         self.procs.append(proc)
         return proc
 
-    def worker(self, n: int, *, wait: bool = True) -> Proc:
-        proc = self._start(f"w{n}", "worker", "--loglevel", "INFO", "--concurrency", "1", "--pool", "prefork",
-                           "-n", f"w{n}@%h", "--without-heartbeat", "--without-mingle", "--without-gossip")
+    def worker(self, n: int, *, wait: bool = True, queues: str | None = None, concurrency: int = 1) -> Proc:
+        proc = self._start(f"w{n}", "worker", "--loglevel", "INFO", "--concurrency", str(concurrency),
+                           "--pool", "prefork", "-n", f"w{n}@%h", "--without-heartbeat", "--without-mingle",
+                           "--without-gossip", *(["-Q", queues] if queues else []))
         if wait:
             self.ready(proc)
         return proc
