@@ -12,27 +12,41 @@ from factcheck.cli import main as factcheck_cli
 ROOT = Path(__file__).resolve().parents[1]
 COMPOSE = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
 SERVICES = COMPOSE["services"]
+WORKERS = ("worker-captures", "worker-exports", "worker-default")
 
 
 def test_the_whole_stack_is_described():
-    assert {"web", "worker", "beat", "migrate", "postgres", "redis"} <= set(SERVICES)
+    assert {"web", *WORKERS, "beat", "migrate", "postgres", "redis"} <= set(SERVICES)
+
+
+def test_there_is_a_worker_for_every_queue_and_each_takes_only_its_own():
+    from factcheck import jobs
+
+    taken = []
+    for name in WORKERS:
+        cmd = SERVICES[name]["command"]
+        queues = cmd[cmd.index("-Q") + 1].split(",")
+        taken += queues
+        node = cmd[cmd.index("-n") + 1].split("@")[0]
+        assert f"-d {node}@$$HOSTNAME" in SERVICES[name]["healthcheck"]["test"][1], name  # pings its own node
+    assert sorted(taken) == sorted(jobs.QUEUES)
 
 
 def test_every_long_running_dependency_has_a_healthcheck():
-    for name in ("postgres", "redis", "web", "worker"):
+    for name in ("postgres", "redis", "web", *WORKERS):
         assert "test" in SERVICES[name]["healthcheck"], name
 
 
 def test_start_order_uses_conditions():
     assert SERVICES["migrate"]["depends_on"]["postgres"]["condition"] == "service_healthy"
-    for name in ("web", "worker", "beat"):
+    for name in ("web", *WORKERS, "beat"):
         deps = SERVICES[name]["depends_on"]
         assert deps["migrate"]["condition"] == "service_completed_successfully"
         assert deps["redis"]["condition"] == "service_healthy"
 
 
 def test_app_services_share_settings():
-    for name in ("web", "worker", "beat", "migrate"):
+    for name in ("web", *WORKERS, "beat", "migrate"):
         env = SERVICES[name]["environment"]
         assert env["FACTCHECK_DATABASE_URL"].startswith("postgresql://")
         assert env["FACTCHECK_REDIS_URL"].startswith("redis://")
@@ -74,16 +88,16 @@ def test_worker_and_beat_commands_find_the_celery_app(monkeypatch):
     monkeypatch.setenv("FACTCHECK_REDIS_URL", "redis://127.0.0.1:6379/15")
     import workers
     monkeypatch.delattr(workers, "celery", raising=False)
-    for name in ("worker", "beat"):
+    for name in (*WORKERS, "beat"):
         cmd = SERVICES[name]["command"]
         assert cmd[:2] == ["celery", "-A"]
         _bin("celery")
         assert isinstance(find_app(cmd[2]), Celery)
-        assert cmd[3] == name
+        assert cmd[3] == name.split("-")[0]
 
 
 def test_long_running_services_come_back_after_a_crash():
-    for name in ("postgres", "redis", "web", "worker", "beat"):
+    for name in ("postgres", "redis", "web", *WORKERS, "beat"):
         assert SERVICES[name]["restart"] == "unless-stopped", name
     assert SERVICES["migrate"]["restart"] == "no"  # a one-shot job: failing is its answer
 
