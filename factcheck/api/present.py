@@ -4,13 +4,13 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import Iterable
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlmodel import Session
 
 from factcheck.api.schemas import (ArticleOut, CaptureOut, ClaimOut, CommentOut, EventOut, SourceHealth, SourceOut,
                                    VerdictOut)
-from factcheck.models import Article, Capture, Claim, Comment, Event, Source, User, Verdict
-from factcheck.services import sources as source_service
+from factcheck.models import Article, Capture, Claim, Comment, Event, Source, User
+from factcheck.services import claim_views
 
 
 def utc(value: datetime | None) -> datetime | None:
@@ -21,15 +21,10 @@ def utc(value: datetime | None) -> datetime | None:
 
 
 def latest_verdicts(session: Session, claim_ids: Iterable[int]) -> dict[int, VerdictOut]:
-    """The newest verdict of each claim, with its proposer's username, in one query."""
-    ids = sorted(set(claim_ids))
-    if not ids:
-        return {}
-    newest = select(func.max(Verdict.id)).where(Verdict.claim_id.in_(ids)).group_by(Verdict.claim_id)
-    rows = session.execute(select(Verdict, User.username).outerjoin(User, User.id == Verdict.proposed_by_id)
-                           .where(Verdict.id.in_(newest))).all()
-    return {v.claim_id: VerdictOut(rating=v.rating, rationale=v.rationale, claim_reviewed=v.claim_reviewed,
-                                   proposed_by=name) for v, name in rows}
+    """The latest verdict of each claim (the read model's rule), with its proposer's username, in one query."""
+    return {cid: VerdictOut(rating=v.rating, rationale=v.rationale, claim_reviewed=v.claim_reviewed,
+                            proposed_by=v.proposer.username if v.proposer else None)
+            for cid, v in claim_views.latest_verdicts(session, claim_ids).items()}
 
 
 def usernames(session: Session, user_ids: Iterable[int | None]) -> dict[int, str]:
@@ -77,7 +72,7 @@ def capture_out(capture: Capture | None) -> CaptureOut | None:
 
 
 def source_out(session: Session, source: Source) -> SourceOut:
-    capture = source_service.latest_captures(session, source_ids=[source.id]).get(source.id)
+    capture = claim_views.representative_captures(session, [source.id]).get(source.id)
     return SourceOut(id=source.id, claim_id=source.claim_id, url=source.url, title=source.title,
                      stance=source.stance, note=source.note, version=source.version,
                      created_at=utc(source.created_at), capture=capture_out(capture),

@@ -21,7 +21,7 @@ from datetime import datetime, timezone
 from pathlib import Path, PurePosixPath
 from typing import BinaryIO
 
-from factcheck.exports.data import ArticleReport
+from factcheck.models.views import ArticleReport
 
 MANIFEST = "manifest.json"
 FORMAT = "factcheck-evidence-bundle"

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 
 from markupsafe import Markup
 
-from factcheck.exports.data import ClaimView
+from factcheck.models.views import ClaimView
 
 _BY = re.compile(r"^\s*by\s+", re.IGNORECASE)
 # A byline naming a desk, an agency or a newsroom rather than a person.

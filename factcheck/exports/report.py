@@ -18,7 +18,7 @@ from functools import lru_cache
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-from factcheck.exports.data import ArticleReport
+from factcheck.models.views import ArticleReport
 
 log = logging.getLogger(__name__)
 

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator
 from datetime import date, datetime
 
 from factcheck.exports.claimreview import claim_review, script_safe_json
-from factcheck.exports.data import ClaimView, SourceView
+from factcheck.models.views import ClaimView, SourceView
 from factcheck.models import Capture, User
 
 CSV_COLUMNS = [

@@ -19,7 +19,7 @@ from sqlmodel import Session, select
 
 from factcheck import jobs
 from factcheck.errors import Unavailable, ValidationError
-from factcheck.exports import data
+from factcheck.services import claim_views
 from factcheck.models import Export, User, utcnow
 from factcheck.services import jobrows
 from factcheck.services import settings as newsroom
@@ -76,7 +76,7 @@ def article_export(session: Session, *, article_id: int, fmt: str, config: Expor
     from factcheck.exports import tabular
 
     check_format(fmt, ARTICLE_FORMATS)
-    report = data.article_report(session, article_id=article_id)
+    report = claim_views.article_report(session, article_id=article_id)
     pub, scale = newsroom.publication(session), newsroom.rating_scale(session)
     name = f"factcheck-{report.article.id}-{_slug(report.article.title)}.{EXTENSIONS[fmt]}"
     now = now or utcnow()
@@ -110,7 +110,7 @@ def article_export(session: Session, *, article_id: int, fmt: str, config: Expor
 
 def _tabular(session, ids, fmt, *, base_url, filename, publication, scale, tabular, progress=None) -> Built:
     def views():
-        for i, view in enumerate(data.claim_views(session, claim_ids=ids, with_history=fmt == "json"), 1):
+        for i, view in enumerate(claim_views.claim_views(session, claim_ids=ids, with_history=fmt == "json"), 1):
             if progress and i % 200 == 0:
                 progress(i, len(ids))
             yield view
@@ -127,7 +127,7 @@ def queue_export(session: Session, *, filter, actor: User, fmt: str, base_url: s
     from factcheck.exports import tabular
 
     check_format(fmt, QUEUE_FORMATS)
-    ids = data.claim_ids_for(session, filter=filter, actor=actor)
+    ids = claim_views.claim_ids_for(session, filter=filter, actor=actor)
     name = f"factcheck-claims-{utcnow():%Y%m%d-%H%M}.{EXTENSIONS[fmt]}"
     return _tabular(session, ids, fmt, base_url=base_url, filename=name, publication=newsroom.publication(session),
                     scale=newsroom.rating_scale(session), tabular=tabular, progress=progress)

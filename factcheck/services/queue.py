@@ -278,6 +278,14 @@ def list_claims(session: Session, *, filter: QueueFilter, actor: User, limit: in
     return QueuePage(items=items, next_cursor=encode_cursor(filter.sort, items[-1].claim) if more else None)
 
 
+def claim_ids(session: Session, *, filter: QueueFilter, actor: User, now: datetime | None = None) -> list[int]:
+    """Every claim id the filter selects, in the order of its pages, in one statement (for exports)."""
+    assignee = aliased(User)
+    stmt = (select(Claim.id).select_from(Claim).outerjoin(assignee, assignee.id == Claim.assignee_id)
+            .where(*_conditions(filter, actor, now or utcnow(), assignee)).order_by(*_order_by(SORTS[filter.sort])))
+    return list(session.execute(stmt).scalars())
+
+
 def count_claims(session: Session, *, filter: QueueFilter, actor: User, now: datetime | None = None,
                  cap: int | None = None) -> int:
     """How many claims match; with `cap`, counting stops there (a page header needs "1,000+", not a full scan)."""

@@ -14,9 +14,11 @@ from factcheck import workflow
 from factcheck.errors import NotFound, ValidationError
 from factcheck.models import Claim, ClaimStatus, Comment, Source, User, Verdict, utcnow
 from factcheck.models.articles import ClaimStatus as S
+from factcheck.models.views import VerdictRow
 from factcheck.services import claims as shaping
 from factcheck.services import history
 from factcheck.services import settings as newsroom
+from factcheck.services.claim_views import latest_verdicts
 from factcheck.services.claims import check_version, lock_version
 
 MAX_RATIONALE = 20_000
@@ -34,8 +36,9 @@ def find_user(session: Session, *, username: str) -> User:
     return user
 
 
-def latest_verdict(session: Session, *, claim_id: int) -> Verdict | None:
-    return session.exec(select(Verdict).where(Verdict.claim_id == claim_id).order_by(Verdict.id.desc())).first()
+def latest_verdict(session: Session, *, claim_id: int) -> VerdictRow | None:
+    """The claim's latest verdict, by the read model's rule (see services/claim_views)."""
+    return latest_verdicts(session, [claim_id]).get(claim_id)
 
 
 def active_sources(session: Session, *, claim_id: int) -> list[Source]:

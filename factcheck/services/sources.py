@@ -106,20 +106,14 @@ def remove_source(session: Session, *, source: Source, claim: Claim, actor: User
                    detail={"source_id": source.id})
 
 
-def latest_captures(session: Session, *, source_ids: list[int]) -> dict[int, Capture]:
-    """The newest capture of each source, in one query."""
-    if not source_ids:
-        return {}
-    rows = session.exec(select(Capture).where(Capture.source_id.in_(source_ids)).order_by(Capture.id)).all()
-    return {c.source_id: c for c in rows}
-
-
 def article_capture_progress(session: Session, *, article_id: int) -> dict[str, int]:
-    """How the article's cited evidence stands: the newest capture of each source, counted by state."""
+    """How the article's cited evidence stands: the capture that represents each source (its newest `cite`
+    capture, the rule of services/claim_views), counted by state."""
     from sqlmodel import func
 
     newest = (select(func.max(Capture.id)).join(Source, Source.id == Capture.source_id)
-              .where(Source.article_id == article_id, Source.removed_at.is_(None), Source.claim_id.is_not(None))
+              .where(Source.article_id == article_id, Source.removed_at.is_(None), Source.claim_id.is_not(None),
+                     Capture.purpose == "cite")
               .group_by(Capture.source_id))
     rows = session.exec(select(Capture.state, func.count()).where(Capture.id.in_(newest)).group_by(Capture.state))
     counts = {state: n for state, n in rows.all()}

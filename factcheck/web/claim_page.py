@@ -11,7 +11,7 @@ from factcheck.errors import Conflict, ValidationError
 from factcheck.models import Article, Claim, User
 from factcheck.models.articles import ClaimStatus as S
 from factcheck.services import claims as claim_service
-from factcheck.services import history, review, sources
+from factcheck.services import claim_views, history, review
 from factcheck.services import settings as newsroom
 from factcheck.web.forms import (AssignForm, CommentForm, DueForm, MergeForm, SourceForm, SplitForm, StatusForm,
                                  VerdictForm, WordingForm)
@@ -54,8 +54,8 @@ def render_claim(claim: Claim, *, status: int = 200, **forms):
     following = _next_sentence(session, claim)
     ctx = review.ctx(claim, current_user)
     version = {"version": claim.version}
-    verdict = review.latest_verdict(session, claim_id=claim.id)
-    claim_sources = review.active_sources(session, claim_id=claim.id)
+    view = claim_views.desk_view(session, claim=claim, article=article)
+    verdict = view.verdict
     people = checkers(session)
     forms.setdefault("wording", WordingForm(formdata=None, data={**version, "text": claim.text}))
     forms.setdefault("split", SplitForm(formdata=None, data=version))
@@ -83,9 +83,8 @@ def render_claim(claim: Claim, *, status: int = 200, **forms):
     return render_template(
         "claims/detail.html", claim=claim, article=article, context=_context(article, claim), following=following,
         events=history.for_claim(session, claim_id=claim.id), comments=review.comments(session, claim_id=claim.id),
-        verdict=verdict, verdict_by=session.get(User, verdict.proposed_by_id) if verdict and verdict.proposed_by_id
-        else None, sources=claim_sources,
-        captures=sources.latest_captures(session, source_ids=[s.id for s in claim_sources]),
+        verdict=verdict, verdict_by=view.checker, sources=[sv.source for sv in view.sources],
+        captures={sv.source.id: sv.capture for sv in view.sources if sv.capture is not None},
         assignee=session.get(User, claim.assignee_id) if claim.assignee_id else None, people_by_id=people_by_id,
         can=lambda action: workflow.can(current_user.role, action, ctx), moves=moves,
         editable=claim.status in workflow.EDITABLE_STATUSES and claim.merged_into_id is None,

@@ -11,7 +11,7 @@ from factcheck.db import get_session
 from factcheck.http import capture_urls
 from factcheck.models import Capture
 from factcheck.models.jobs import UNFINISHED
-from factcheck.services import review, sources
+from factcheck.services import claim_views
 from factcheck.services.claims import get_claim
 
 bp = Blueprint("evidence", __name__)
@@ -35,11 +35,10 @@ def capture_json(cap: Capture | None) -> dict | None:
 def claim_captures(claim_id: int):
     session = get_session()
     claim = get_claim(session, claim_id=claim_id)
-    active = review.active_sources(session, claim_id=claim.id)
-    latest = sources.latest_captures(session, source_ids=[s.id for s in active])
-    items = [{"source_id": s.id, "health": s.health, "health_reason": s.health_reason,
-              "label": STATE_LABELS.get(latest[s.id].state, latest[s.id].state) if s.id in latest else "no capture",
-              "capture": capture_json(latest.get(s.id))} for s in active]
+    items = [{"source_id": sv.source.id, "health": sv.source.health, "health_reason": sv.source.health_reason,
+              "label": STATE_LABELS.get(sv.capture.state, sv.capture.state) if sv.capture else "no capture",
+              "capture": capture_json(sv.capture)}
+             for sv in claim_views.sources_of(session, [claim.id]).get(claim.id, [])]
     pending = any(i["capture"] and i["capture"]["state"] in UNFINISHED for i in items)
     return jsonify({"sources": items, "pending": pending})
 

@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import insert
 from sqlmodel import select
 
-from factcheck.exports.data import claim_views
+from factcheck.services.claim_views import claim_views
 from factcheck.models import Article, Capture, Claim, Event, Verdict
 from factcheck.services import claims as shaping
 from factcheck.services import review, sources

@@ -22,7 +22,7 @@ from factcheck import jobs
 from factcheck.archive.storage import LocalArchiveStore
 from tests.builders import job_table
 from factcheck.config import Settings
-from factcheck.exports.data import ArticleReport, article_report
+from factcheck.services.claim_views import ArticleReport, article_report
 from factcheck.exports.report import render_report_html, render_report_pdf, screenshot_data_uris
 from factcheck.models import Capture, Claim, Source
 from factcheck.services import review

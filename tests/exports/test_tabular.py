@@ -11,7 +11,7 @@ import pytest
 from sqlmodel import Session
 
 from factcheck.exports.claimreview import claim_review
-from factcheck.exports.data import claim_views
+from factcheck.services.claim_views import claim_views
 from factcheck.exports.tabular import CSV_COLUMNS, claimreview_chunks, csv_rows, json_chunks, neutralise
 from factcheck.services import settings as newsroom
 from tests.exports.conftest import ARTICLE_URL, BASE_URL, bulk_published

@@ -5,8 +5,10 @@ import re
 from dataclasses import dataclass
 
 import pytest
+from sqlmodel import select
 
 from factcheck.archive.storage import LocalArchiveStore
+from factcheck.models import Capture
 from factcheck.services import exports
 from factcheck.services import review, sources
 from factcheck.services import tokens as token_service
@@ -57,7 +59,7 @@ def world(app, session, people, settings) -> World:
     review.propose_verdict(session, claim=claim, rating="Mostly true", rationale="The figures match.", actor=carl,
                            expected_version=claim.version)
     session.commit()
-    capture = sources.latest_captures(session, source_ids=[source.id])[source.id]
+    capture = session.exec(select(Capture).where(Capture.source_id == source.id)).one()
     store = LocalArchiveStore(settings.archive_dir)
     capture.text_path = store.put_bytes(b"Ferry stats: 4,200 passengers.", suffix=".txt")[1]
     capture.warc_path = store.put_bytes(b"WARC/1.1\r\n", suffix=".warc.gz")[1]
