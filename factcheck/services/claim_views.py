@@ -19,7 +19,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import fields
 from datetime import datetime
 
-from sqlalchemy import Integer, any_, func, literal, select
+from sqlalchemy import Integer, any_, cast, func, literal, select
 from sqlalchemy.dialects import postgresql
 from sqlmodel import Session
 
@@ -54,8 +54,8 @@ def among(session: Session, column, ids: Iterable[int]):
     SQLite. (A plain IN binds one parameter per id, and building and parsing those cost more than the query.)"""
     ids = list(ids)
     dialect = session.get_bind().dialect.name
-    if dialect == "postgresql":
-        return column == any_(literal(ids, postgresql.ARRAY(Integer)))
+    if dialect == "postgresql":  # one text parameter cast in SQL: cheaper than the driver dumping a list
+        return column == any_(cast(literal("{" + ",".join(map(str, ids)) + "}"), postgresql.ARRAY(Integer)))
     if dialect == "sqlite":
         return column.in_(select(func.json_each(json.dumps(ids)).table_valued("value").c.value))
     return column.in_(ids)
@@ -104,18 +104,18 @@ def representative_captures(session: Session, source_ids: Iterable[int]) -> dict
     return {cap.source_id: cap for cap in _rows(session, CaptureRow, stmt.order_by(Capture.id))}  # newest stays
 
 
-def sources_of(session: Session, claim_ids: Iterable[int]) -> dict[int, list[SourceView]]:
+def sources_of(session: Session, claim_ids: Iterable[int], *, captures: bool = True) -> dict[int, list[SourceView]]:
     """Claim id -> its active sources in the order they were added, each with the capture that represents it,
-    in two queries."""
+    in two queries (one, and no captures, with captures=False)."""
     ids = list(set(claim_ids))
     if not ids:
         return {}
     rows = _rows(session, SourceRow, select(*_SOURCE).where(among(session, Source.claim_id, ids),
                                                             Source.removed_at.is_(None)).order_by(Source.id))
-    captures = representative_captures(session, [s.id for s in rows])
+    archived = representative_captures(session, [s.id for s in rows]) if captures else {}
     found: dict[int, list[SourceView]] = {}
     for s in rows:
-        found.setdefault(s.claim_id, []).append(SourceView(s, captures.get(s.id)))
+        found.setdefault(s.claim_id, []).append(SourceView(s, archived.get(s.id)))
     return found
 
 
@@ -142,8 +142,8 @@ def _by_claim(session: Session, row_type, stmt) -> dict[int, list]:
 
 # --- views -----------------------------------------------------------------------------------------
 
-def _page(session: Session, ids: list[int], *, articles: dict, people: _People,
-          with_history: bool) -> list[ClaimView]:
+def _page(session: Session, ids: list[int], *, articles: dict, people: _People, with_history: bool,
+          sources: bool, captures: bool, corrections: bool) -> list[ClaimView]:
     """Outgoing views of up to a page of claims, in the order of `ids`."""
     claims = {c.id: c for c in _rows(session, ClaimRow, select(*_CLAIM).where(among(session, Claim.id, ids)))}
     missing = {c.article_id for c in claims.values()} - articles.keys()
@@ -153,10 +153,10 @@ def _page(session: Session, ids: list[int], *, articles: dict, people: _People,
     published = [c.id for c in claims.values() if c.status == _PUBLISHED]
     verdicts = latest_verdicts(session, published, people=people)
     signed = signoffs(session, published, people=people)
-    sources = sources_of(session, ids)
-    corrections = _by_claim(session, CommentRow, select(*_COMMENT).where(
+    evidence = sources_of(session, ids, captures=captures) if sources else {}
+    notes = _by_claim(session, CommentRow, select(*_COMMENT).where(
         among(session, Comment.claim_id, published), Comment.kind == "correction").order_by(Comment.id)) \
-        if published else {}
+        if published and corrections else {}
     history = _by_claim(session, EventRow, select(*_EVENT).where(among(session, Event.claim_id, ids))
                         .order_by(Event.id)) if with_history else {}
     views = []
@@ -167,18 +167,22 @@ def _page(session: Session, ids: list[int], *, articles: dict, people: _People,
         verdict = verdicts.get(cid)
         by, at = signed.get(cid, (None, None))
         views.append(ClaimView(claim, articles[claim.article_id], verdict, verdict.proposer if verdict else None,
-                               by, at, corrections.get(cid, []), sources.get(cid, []), history.get(cid, [])))
+                               by, at, notes.get(cid, []), evidence.get(cid, []), history.get(cid, [])))
     return views
 
 
-def claim_views(session: Session, *, claim_ids: list[int], with_history: bool = False,
-                chunk: int = PAGE) -> Iterator[ClaimView]:
-    """Outgoing views of the given claims, in their order, a page at a time so memory stays flat."""
+def claim_views(session: Session, *, claim_ids: list[int], with_history: bool = False, sources: bool = True,
+                captures: bool = True, corrections: bool = True, chunk: int = PAGE) -> Iterator[ClaimView]:
+    """Outgoing views of the given claims, in their order, a page at a time so memory stays flat.
+
+    A renderer that shows no sources, captures or corrections says so (see exports.tabular.READS), and those rows
+    are not read: its views carry none of them (or sources without a capture)."""
     articles: dict[int, ArticleRef] = {}
     people = _People()
     for i in range(0, len(claim_ids), chunk):
         yield from _page(session, claim_ids[i:i + chunk], articles=articles, people=people,
-                         with_history=with_history)
+                         with_history=with_history, sources=sources, captures=captures and sources,
+                         corrections=corrections)
 
 
 def desk_view(session: Session, *, claim: Claim, article: Article) -> ClaimView:

@@ -110,7 +110,7 @@ def article_export(session: Session, *, article_id: int, fmt: str, config: Expor
 
 def _tabular(session, ids, fmt, *, base_url, filename, publication, scale, tabular, progress=None) -> Built:
     def views():
-        for i, view in enumerate(claim_views.claim_views(session, claim_ids=ids, with_history=fmt == "json"), 1):
+        for i, view in enumerate(claim_views.claim_views(session, claim_ids=ids, **tabular.READS[fmt]), 1):
             if progress and i % 200 == 0:
                 progress(i, len(ids))
             yield view
