@@ -352,6 +352,7 @@ def _open_claims(session, article, carl, n):
 def _statements_for_queue(api, app) -> tuple[int, dict]:
     engine = app.extensions["factcheck.engine"]
     statements = []
+    api("eve").get("/api/v1/claims?limit=1")  # the token's last-used time is written at most once a minute: now
 
     def count(conn, cursor, statement, *args):
         statements.append(statement)
