@@ -11,7 +11,7 @@ about 5% slow (0.5 s before answering). It measures:
   (b) wget --warc-file=... --input-file=urls.txt on the same 500 URLs (one process, one page at a time), also
       twice: with `--wait=0.2` (the same 200 ms between requests to the host) and without;
   (c) pages/s of each and the ratio of like to like;
-  (d) latency from "source added" (service call + commit) to "archived" for a small page, median of 20,
+  (d) latency from "source added" (service call + commit) to "done" for a small page, median of 20,
       in embedded mode (EmbeddedRunner in this process) and in Celery mode (the two workers of (a)).
 
 Every server and process it starts is loopback-only and is stopped at the end.
@@ -217,7 +217,7 @@ def run_ours(engine, runner, urls, article_id, claim_id, user_id) -> tuple[float
         runner.enqueue(jobs.ARCHIVE_SOURCE, cap_id)
     while True:
         c = {k: v - before.get(k, 0) for k, v in counts(engine).items()}
-        if c.get("archived", 0) + c.get("failed", 0) >= len(ids):
+        if c.get("done", 0) + c.get("failed", 0) >= len(ids):
             return time.perf_counter() - start, c
         time.sleep(0.1)
 
@@ -261,7 +261,7 @@ def latency(engine, runner, claim_id, user_id, site: Site, offset: int, runs: in
         while True:
             with Session(engine) as s:
                 state = s.get(Capture, cap_id).state
-            if state in ("archived", "failed"):
+            if state in ("done", "failed"):
                 samples.append(time.perf_counter() - start)
                 break
             if time.monotonic() > deadline:
@@ -350,9 +350,9 @@ def main() -> None:
         print(f"  {'archiver':<58} {'ok':>5} {'seconds':>9} {'pages/s':>9}")
         for (mode, _), wait in zip(MODES, (0.2, 0.0)):
             ours_s, states = ours[mode]
-            ours_rate = states.get("archived", 0) / ours_s
+            ours_rate = states.get("done", 0) / ours_s
             label = f"factcheck, 2 celery workers x 1, {mode}"
-            print(f"  {label:<58} {states.get('archived', 0):>5} {ours_s:>9.2f} {ours_rate:>9.1f}")
+            print(f"  {label:<58} {states.get('done', 0):>5} {ours_s:>9.2f} {ours_rate:>9.1f}")
             if wgets[mode]:
                 wget_s, wget_ok, rc = wgets[mode]
                 wget_rate = wget_ok / wget_s

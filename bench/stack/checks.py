@@ -19,7 +19,7 @@ def consistency(sql: Callable[..., list[tuple]], archive_dir: Path) -> dict:
         WHERE (e.new IS NULL AND c.status NOT IN ('new', 'candidate')) OR (e.new IS NOT NULL AND e.new <> c.status)""")
     out["claims"] = sql("SELECT count(*) FROM claims")[0][0]
     out["claims_status_mismatch"] = [list(r) for r in bad_status]
-    rows = sql("SELECT id, warc_path, sha256 FROM captures WHERE state = 'archived'")
+    rows = sql("SELECT id, warc_path, sha256 FROM captures WHERE state = 'done'")
     problems = []
     for cid, rel, digest in rows:
         path = archive_dir / (rel or "")
@@ -43,7 +43,7 @@ def consistency(sql: Callable[..., list[tuple]], archive_dir: Path) -> dict:
     out["archived_checked"] = len(rows)
     out["warc_problems"] = problems
     out["stuck_jobs"] = [list(r) for r in sql(
-        "SELECT id, state, attempts, reason FROM captures WHERE state NOT IN ('archived', 'failed')")]
+        "SELECT id, state, attempts, reason FROM captures WHERE state NOT IN ('done', 'failed')")]
     out["failed_without_reason"] = sql("SELECT count(*) FROM captures WHERE state='failed' AND reason=''")[0][0]
     out["sources_without_capture"] = sql(
         "SELECT count(*) FROM sources s WHERE s.url IS NOT NULL AND NOT EXISTS "
@@ -54,7 +54,7 @@ def consistency(sql: Callable[..., list[tuple]], archive_dir: Path) -> dict:
         "SELECT count(*) FROM (SELECT source_id FROM captures WHERE purpose = 'cite' GROUP BY source_id "
         "HAVING count(*) > 1) d")[0][0]
     out["shared_warcs"] = sql(
-        "SELECT count(*) FROM (SELECT warc_path FROM captures WHERE state = 'archived' GROUP BY warc_path "
+        "SELECT count(*) FROM (SELECT warc_path FROM captures WHERE state = 'done' GROUP BY warc_path "
         "HAVING count(*) > 1) d")[0][0]
     out["failed_reasons"] = [list(r) for r in sql(
         "SELECT left(reason, 90), count(*) FROM captures WHERE state='failed' GROUP BY 1 ORDER BY 2 DESC LIMIT 8")]

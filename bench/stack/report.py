@@ -54,8 +54,8 @@ def write_doc(path: Path, r: dict) -> None:
         f"| Articles brought in / sources added / claims published by the load | {r['articles']} / "
         f"{r['sources_added']} / {r['published']} |",
         f"| Backlog drained after load | {r['drain_seconds']:.0f} s → queued/fetching/retrying "
-        f"{r['backlog_end']['queued']}/{r['backlog_end']['fetching']}/{r['backlog_end']['retrying']}, archived "
-        f"{r['backlog_end']['archived']}, failed {r['backlog_end']['failed']} |", "",
+        f"{r['backlog_end']['queued']}/{r['backlog_end']['running']}/{r['backlog_end']['retrying']}, archived "
+        f"{r['backlog_end']['done']}, failed {r['backlog_end']['failed']} |", "",
         "## Against the aims", "",
         "| Aim | Result | Met |", "|---|---|---|",
         f"| zero errors and zero 500s | {r['errors']} errors, {r['s500']} × 500 | "
@@ -85,8 +85,8 @@ def write_doc(path: Path, r: dict) -> None:
               "|---:|---:|---:|---:|---:|---:|---:|"]
     for i in r["intervals"]:
         down = " (PostgreSQL down)" if i.get("down") else ""
-        lines.append(f"| {i['t']}{down} | {i['rps']:.1f} | {i['queued']} | {i['fetching']} | {i['retrying']} | "
-                     f"{i['archived']} | {i['failed']} |")
+        lines.append(f"| {i['t']}{down} | {i['rps']:.1f} | {i['queued']} | {i['running']} | {i['retrying']} | "
+                     f"{i['done']} | {i['failed']} |")
     lines += ["", "## Consistency check", "",
               f"- Claims whose status disagrees with their last status event: {len(c['claims_status_mismatch'])} "
               f"of {c['claims']}.",

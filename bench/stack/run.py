@@ -152,7 +152,7 @@ _last_backlog: dict[str, int] = {}
 def backlog() -> dict[str, int]:
     """Capture counts by state; during the PostgreSQL restart, the last counts seen (marked down=1)."""
     global _last_backlog
-    counts = {s: 0 for s in ("queued", "fetching", "retrying", "archived", "failed")}
+    counts = {s: 0 for s in ("queued", "running", "retrying", "done", "failed")}
     try:
         rows = sql("SELECT state, count(*) FROM captures GROUP BY state")
     except psycopg.OperationalError:
@@ -164,8 +164,8 @@ def backlog() -> dict[str, int]:
 
 
 def fmt_backlog(b: dict[str, int]) -> str:
-    return (f"captures queued/fetching/retrying={b['queued']}/{b['fetching']}/{b['retrying']} "
-            f"archived={b['archived']} failed={b['failed']}")
+    return (f"captures queued/fetching/retrying={b['queued']}/{b['running']}/{b['retrying']} "
+            f"archived={b['done']} failed={b['failed']}")
 
 
 # --------------------------------------------------------------------------------------------------- faults
@@ -187,7 +187,7 @@ class Faults:
 
     def kill_worker(self) -> None:
         self.cpu.sample()
-        fetching = [r[0] for r in sql("SELECT id FROM captures WHERE state IN ('fetching','queued')")]
+        fetching = [r[0] for r in sql("SELECT id FROM captures WHERE state IN ('running','queued')")]
         pid = self.stack.procs["worker1"].pid
         self.stack.signal("worker1", signal.SIGKILL)
         self.stack.procs["worker1"].wait()
@@ -217,7 +217,7 @@ class Faults:
     def restart_postgres(self, down_for: float = 5.0) -> None:
         """Stop the private cluster with `pg_ctl -m fast` (every session ends), stay down, start it again."""
         stats, base = self.desk.stats, self.desk.base
-        self.pg_pending = [r[0] for r in sql("SELECT id FROM captures WHERE state IN ('queued','fetching','retrying')")]
+        self.pg_pending = [r[0] for r in sql("SELECT id FROM captures WHERE state IN ('queued','running','retrying')")]
         gunicorn_before = workers_of(self.stack.procs["gunicorn"].pid)
         with stats.lock:
             before = (stats.errors, stats.s500, stats.clean_503, stats.dirty_503)
@@ -445,7 +445,7 @@ def main() -> int:
         while time.monotonic() - drain_start < args.drain:
             stack.supervise()
             b = backlog()
-            if b["queued"] + b["fetching"] + b["retrying"] == 0:
+            if b["queued"] + b["running"] + b["retrying"] == 0:
                 break
             time.sleep(2)
         drained = time.monotonic() - drain_start
@@ -458,7 +458,7 @@ def main() -> int:
                                ("captures pending when PostgreSQL stopped", faults.pg_pending)):
                 if ids:
                     states = dict(sql("SELECT state, count(*) FROM captures WHERE id = ANY(%s) GROUP BY state", ids))
-                    settled = sum(n for st, n in states.items() if st in ("archived", "failed"))
+                    settled = sum(n for st, n in states.items() if st in ("done", "failed"))
                     verdict = "PASS" if settled == len(ids) else "FAIL"
                     faults.note(f"afterwards: {label}", f"{verdict}: {settled} of {len(ids)} settled "
                                 f"{json.dumps(states)}; across the run {checks['duplicate_captures']} sources "
