@@ -24,6 +24,10 @@ class JobState(StrEnum):
 
 UNFINISHED = (JobState.queued.value, JobState.running.value, JobState.retrying.value)
 
+# A capture's state in the newsroom's words (pages, live updates and reports say these).
+CAPTURE_LABELS = {"queued": "queued", "running": "fetching…", "retrying": "retrying", "done": "archived",
+                  "failed": "failed"}
+
 
 class JobRow(SQLModel):
     state: str = Field(default=JobState.queued.value, max_length=16, index=True)

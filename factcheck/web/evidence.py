@@ -10,14 +10,13 @@ from flask import Blueprint, abort, current_app, jsonify, send_file
 from factcheck.db import get_session
 from factcheck.http import capture_urls
 from factcheck.models import Capture
-from factcheck.models.jobs import UNFINISHED
+from factcheck.models.jobs import CAPTURE_LABELS, UNFINISHED
 from factcheck.services import claim_views
 from factcheck.services.claims import get_claim
 
 bp = Blueprint("evidence", __name__)
 
-STATE_LABELS = {"queued": "queued", "running": "fetching…", "done": "archived", "retrying": "retrying",
-                "failed": "failed"}
+STATE_LABELS = CAPTURE_LABELS
 
 
 def capture_json(cap: Capture | None) -> dict | None:

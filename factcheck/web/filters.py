@@ -5,6 +5,8 @@ from datetime import datetime, timezone
 
 from markupsafe import Markup, escape
 
+from factcheck.models.jobs import CAPTURE_LABELS
+
 
 def _aware(value: datetime) -> datetime:
     return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
@@ -35,6 +37,7 @@ def init_app(app) -> None:
 
     app.jinja_env.filters["duration"] = format_duration
     app.jinja_env.filters["label"] = lambda s: escape(str(s).replace("_", " "))
+    app.jinja_env.filters["capture_label"] = lambda s: CAPTURE_LABELS.get(str(s), str(s).replace("_", " "))
 
 
 def _markdown():
