@@ -60,11 +60,35 @@ _SINGLE_QUOTE_END = re.compile(r"\.[’'](?=\s+[\"“‘]?[A-Z])")
 _URLISH = re.compile(r"www|://|@|/|\\")
 
 
-@lru_cache(maxsize=1)
-def _segmenter():
+# Abbreviations that never end a sentence, per language (pySBD misses some of them): a split
+# right after one is undone whatever follows ("т. е. это", "Sr. García", "EE. UU.", "z. B.").
+_NO_END_WORDS = {
+    "ru": r"т\.\s?е|т\.\s?к|т\.\s?н|т\.\s?ч|напр|ул|пер|пр-т|им|см|проф|акад|доц|тов|гг?(?<!\d\s)(?<!\d)"
+          r"|г-н|г-жа|ст|рис|табл|тыс|млн|млрд|руб|долл|обл|р-н|п|пп|ч|с|стр|ок|гл|ред|изд",
+    "uk": r"т\.\s?з|напр|вул|ім|див|проф|акад|тис|млн|млрд|грн|обл|м|с|п",
+    "es": r"Sr|Sra|Srta|Sres|Dr|Dra|Lic|Ing|Ud|Uds|Vd|Vds|EE|UU|pág|págs|núm|art|etc(?=\.\s+[a-z])|aprox|Av|Avda|Gral|Prof",
+    "pt": r"Sr|Sra|Srs|Dr|Dra|Prof|Profa|Exa|Exmo|Av|pág|art|núm|aprox|p\.\s?ex|V",
+    "fr": r"M|MM|Mme|Mmes|Mlle|Dr|Pr|av|apr|J\.-C|p\.\s?ex|cf|env|boul|bd|art|n°|St|Ste",
+    "de": r"z\.\s?B|d\.\s?h|u\.\s?a|o\.\s?ä|v\.\s?a|bzw|vgl|usw|ca|Nr|Dr|Prof|Hr|Fr|St|Str|Abs|Art|evtl|ggf|inkl|zzgl|Mio|Mrd|bspw",
+    "it": r"Sig|Sigg|Dott|Dr|Prof|Avv|Ing|On|pag|art|ecc(?=\.\s+[a-z])|ca",
+    "ar": r"د|م|ه|ص|ج",
+}
+_NO_END = {lang: re.compile(rf"(?<![^\W\d_])(?:{words})\.\s*$") for lang, words in _NO_END_WORDS.items()}
+_OPENERS = "\"'“‘«„(¿¡"
+
+
+@lru_cache(maxsize=None)
+def _segmenter(language: str = "en"):
     import pysbd
 
-    return pysbd.Segmenter(language="en", clean=False)
+    from factcheck.text.language import SPLIT_LANGUAGES
+
+    return pysbd.Segmenter(language=language if language in SPLIT_LANGUAGES else "en", clean=False)
+
+
+def _starts_lower(text: str) -> bool:
+    s = text.lstrip(_OPENERS + " ")
+    return bool(s) and s[0].islower()
 
 
 def _blocks(body: str):
@@ -113,12 +137,12 @@ def _chunks(block: str) -> list[tuple[int, int]]:
     return out
 
 
-def _raw_spans(block: str) -> list[tuple[int, int]]:
+def _raw_spans(block: str, language: str = "en") -> list[tuple[int, int]]:
     """pySBD sentences of one block as (start, end) offsets into the block."""
     if len(block) > _CHUNK:
-        return [(a + s, a + e) for a, z in _chunks(block) for s, e in _raw_spans(block[a:z])]
+        return [(a + s, a + e) for a, z in _chunks(block) for s, e in _raw_spans(block[a:z], language)]
     try:
-        pieces = _segmenter().segment(block)
+        pieces = _segmenter(language).segment(block)
     except Exception:  # pySBD can choke on odd input; fall back to one span
         pieces = [block]
     spans: list[tuple[int, int]] = []
@@ -145,7 +169,12 @@ def _raw_spans(block: str) -> list[tuple[int, int]]:
     return spans
 
 
-def _should_merge(prev: str, nxt: str) -> bool:
+def _should_merge(prev: str, nxt: str, language: str = "en") -> bool:
+    no_end = _NO_END.get(language)
+    if no_end is not None and no_end.search(prev):
+        return True
+    if language != "en" and prev.rstrip().endswith(".") and _starts_lower(nxt):
+        return True
     if not _HAS_WORD.search(nxt):
         return True  # a stray "." or "”" split off by pySBD
     if _LIST_MARKER.fullmatch(prev.strip() + " "):
@@ -164,10 +193,10 @@ def _should_merge(prev: str, nxt: str) -> bool:
     return False
 
 
-def _merge(block: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+def _merge(block: str, spans: list[tuple[int, int]], language: str = "en") -> list[tuple[int, int]]:
     out: list[tuple[int, int]] = []
     for s, e in spans:
-        if out and _should_merge(block[out[-1][0]:out[-1][1]], block[s:e]):
+        if out and _should_merge(block[out[-1][0]:out[-1][1]], block[s:e], language):
             out[-1] = (out[-1][0], e)
         else:
             out.append((s, e))
@@ -218,8 +247,11 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def split_sentences(body: str) -> list[Span]:
-    """Split ``body`` into sentences with exact offsets (see module docstring)."""
+def split_sentences(body: str, language: str = "en") -> list[Span]:
+    """Split ``body`` into sentences with exact offsets (see module docstring).
+
+    ``language`` (ISO 639-1) picks pySBD's rules for it, where it has them, and the
+    abbreviations of that language that never end a sentence."""
     if not body or body.isspace():
         return []
     result: list[Span] = []
@@ -227,7 +259,7 @@ def split_sentences(body: str) -> list[Span]:
         block = body[b_start:b_end]
         if not block.strip():
             continue
-        spans = _split(block, _merge(block, _raw_spans(block)))
+        spans = _split(block, _merge(block, _raw_spans(block, language), language))
         for s, e in spans:
             s, e = _trim(block, s, e)
             if s < e:
