@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
-from factcheck.text.checkworthiness import DEFAULT_THRESHOLD, assess
+from factcheck.text.checkworthiness import DEFAULT_THRESHOLD, assess, assess_many
 from factcheck.text.sentences import split_sentences
 
 
@@ -34,9 +34,12 @@ def score_text(text: str, *, threshold: float | None = None) -> Scored:
     return Scored(score, score >= threshold, list(a.reasons))
 
 
-def analyse(body: str, *, threshold: float | None = None) -> list[ScoredSentence]:
+def analyse(body: str, *, threshold: float | None = None, language: str = "en") -> list[ScoredSentence]:
+    """Sentences of ``body`` (split with the rules of ``language``), each scored."""
+    threshold = DEFAULT_THRESHOLD if threshold is None else threshold
+    spans = split_sentences(body, language)
     out = []
-    for span in split_sentences(body):
-        s = score_text(span.text, threshold=threshold)
-        out.append(ScoredSentence(span.start, span.end, span.text, s.score, s.checkworthy, s.reasons))
+    for span, a in zip(spans, assess_many([span.text for span in spans])):
+        score = round(a.score, 4)
+        out.append(ScoredSentence(span.start, span.end, span.text, score, score >= threshold, list(a.reasons)))
     return out
