@@ -155,23 +155,41 @@ def _structure(text: str, plain: bool):
 @click.option("--threshold", type=float, default=None, help="Check-worthiness threshold (default: the model's).")
 def split(path: str, plain: bool, as_json: bool, threshold: float | None) -> None:
     """Split an article (PATH, or - for standard input) into scored sentences."""
+    from dataclasses import replace
+
     from factcheck.text.analysis import analyse
+    from factcheck.text.language import ENGLISH_SCORER, detect_language
 
     max_bytes = _max_bytes_without_secret()
     structure = _structure(_read_input(path, max_bytes), plain)
-    sentences = analyse(structure.body, threshold=threshold)
+    detected = detect_language(structure.body)
+    language = detected.code or ENGLISH_SCORER
+    sentences = analyse(structure.body, threshold=threshold, language=language)
+    english_only = language != ENGLISH_SCORER
+    if english_only:  # the threshold is not applied to a language the scorer was not trained on
+        sentences = [replace(s, checkworthy=False) for s in sentences]
     if as_json:
         click.echo(json.dumps({
             "title": structure.title, "byline": structure.byline, "sources": structure.sources,
+            "language": detected.code, "language_confidence": detected.confidence,
+            "also_languages": detected.also,
+            "scores": "English model" if english_only else "trained for this language",
+            "furniture": [f.as_dict() for f in structure.furniture],
             "body": structure.body, "sentences": [s.as_dict() for s in sentences],
         }, ensure_ascii=False))
         return
+    if not structure.body:
+        raise click.ClickException(
+            f"No body text left after setting aside {len(structure.furniture)} lines of page furniture; "
+            "use --plain to keep every line as body text.")
     if structure.title:
         click.echo(f"Title:   {structure.title}")
     if structure.byline:
         click.echo(f"Byline:  {structure.byline}")
-    click.echo(f"Sources: {len(structure.sources)}   Sentences: {len(sentences)}   "
-               f"Check-worthy: {sum(s.checkworthy for s in sentences)}")
+    click.echo(f"Language: {detected.code or 'unknown'}" + (
+        "   (scores: English model; threshold not applied)" if english_only else ""))
+    click.echo(f"Sources: {len(structure.sources)}   Set aside: {len(structure.furniture)}   "
+               f"Sentences: {len(sentences)}   Check-worthy: {sum(s.checkworthy for s in sentences)}")
     click.echo("")
     click.echo(f"{'start':>6} {'end':>6} {'score':>5}  ?  sentence / reasons")
     for s in sentences:

@@ -34,14 +34,34 @@ def test_split_json_contract(tmp_path):
     body = "The council spent $4.5bn in 2024. Critics think it was a waste.\n\nIs it? Dr. Lee said so on Jan. 14."
     path.write_text(body, encoding="utf-8")
     out = json.loads(run("split", str(path), "--plain", "--json").output)
-    assert set(out) == {"title", "byline", "sources", "body", "sentences"}
-    assert out["body"] == body
+    assert set(out) == {"title", "byline", "sources", "body", "sentences", "furniture", "language",
+                        "language_confidence", "also_languages", "scores"}
+    assert out["body"] == body and out["furniture"] == []
+    assert out["language"] == "en" and out["scores"] == "trained for this language"
     for s in out["sentences"]:
         assert set(s) == {"start", "end", "text", "score", "checkworthy", "reasons"}
         assert out["body"][s["start"]:s["end"]] == s["text"]
     assert [s["text"] for s in out["sentences"]] == [
         "The council spent $4.5bn in 2024.", "Critics think it was a waste.", "Is it?", "Dr. Lee said so on Jan. 14."]
     assert out["sentences"][0]["checkworthy"] and not out["sentences"][2]["checkworthy"]
+
+
+def test_split_json_reports_furniture_and_language():
+    text = ("Стройка моста затянулась\n\nПоследнее обновление: 6 мая 2025\n\n"
+            "Мост через реку строят с 2019 г. по проекту проф. Петрова. Работы обошлись в 3 млрд. рублей.\n\n"
+            "Getty Images\n")
+    out = json.loads(run("split", "-", "--json", input=text).output)
+    assert out["language"] == "ru" and out["scores"] == "English model"
+    assert {"text": "Последнее обновление: 6 мая 2025", "kind": "date"} in out["furniture"]
+    assert {"text": "Getty Images", "kind": "caption"} in out["furniture"]
+    assert [s["text"] for s in out["sentences"]] == [
+        "Мост через реку строят с 2019 г. по проекту проф. Петрова.", "Работы обошлись в 3 млрд. рублей."]
+    assert not any(s["checkworthy"] for s in out["sentences"])  # threshold not applied
+
+
+def test_split_of_only_headings_is_a_clear_error():
+    result = run("split", "-", input="World News\n\nMain Points\n\nKey Findings\n")
+    assert result.exit_code != 0 and "No body text left" in result.output
 
 
 def test_split_reads_standard_input_and_detects_structure():

@@ -7,6 +7,7 @@ from typing import Iterable
 from sqlalchemy import select
 from sqlmodel import Session
 
+from factcheck.text.furniture import furniture_kind
 from factcheck.api.schemas import (ArticleOut, CaptureOut, ClaimOut, CommentOut, EventOut, SourceHealth, SourceOut,
                                    VerdictOut)
 from factcheck.models import Article, Capture, Claim, Comment, Event, Source, User
@@ -57,6 +58,10 @@ def one_claim(session: Session, claim: Claim) -> ClaimOut:
 def article_out(session: Session, article: Article, claims: list[Claim]) -> ArticleOut:
     return ArticleOut(id=article.id, title=article.title, url=article.url, byline=article.byline,
                       published_at=article.published_on, created_at=utc(article.created_at),
+                      language=article.language or "",
+                      scores="trained for this language" if article.language in ("", "en") else "English model",
+                      furniture=[{"text": line, "kind": furniture_kind(line) or "set aside"}
+                                 for line in article.boilerplate],
                       claims=claims_out(session, claims))
 
 

@@ -82,6 +82,7 @@ class TransitionIn(_In):
     version: Version
 
 
+
 class CommentIn(_In):
     body: Text
 
@@ -135,6 +136,10 @@ class ArticleOut(BaseModel):
     byline: str
     published_at: date | None
     created_at: datetime
+    language: str = Field("", description="ISO 639-1 code, detected at intake or set by an editor; '' = unknown")
+    scores: str = Field("English model", description="'English model' unless the article is in English "
+                        "(then 'trained for this language'); for other languages the threshold is not applied")
+    furniture: list[dict] = Field(default_factory=list, description="lines set aside as page furniture, never scored")
     claims: list[ClaimOut]
 
 

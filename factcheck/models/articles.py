@@ -28,6 +28,7 @@ class Article(SQLModel, table=True):
     published_on: date | None = None
     body: str = Field(sa_column=Column(Text, nullable=False))
     boilerplate: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    language: str = Field(default="", max_length=8)  # ISO 639-1; "" = not known
     threshold: float = Field(default=0.5)
     created_by_id: int | None = Field(default=None, foreign_key="users.id")
     created_at: datetime = Field(default_factory=utcnow)

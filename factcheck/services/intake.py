@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from urllib.parse import urlsplit
 
@@ -13,6 +13,7 @@ from factcheck.errors import ValidationError
 from factcheck.models import Article, Claim, ClaimStatus, Source, User
 from factcheck.services import history
 from factcheck.text.analysis import analyse
+from factcheck.text.language import ENGLISH_SCORER, detect_language
 
 MAX_TITLE = 500
 MAX_BYLINE = 500
@@ -37,6 +38,7 @@ class ArticleDraft:
     published_on: date | None = None
     sources: list[str] = field(default_factory=list)
     boilerplate: list[str] = field(default_factory=list)
+    language: str = ""  # ISO 639-1 as the editor confirmed it; "" = detect at intake
 
 
 def clean_text(text: str) -> str:
@@ -97,7 +99,8 @@ def validate_draft(draft: ArticleDraft, *, max_body_chars: int) -> ArticleDraft:
         first = next(iter(errors.values()))
         raise ValidationError(first if len(errors) == 1 else "Please correct the marked fields.", fields=errors)
     return ArticleDraft(title=title, body=body, url=url or "", byline=byline, published_on=draft.published_on,
-                        sources=sources, boilerplate=[clean_text(b)[:1000] for b in draft.boilerplate][:200])
+                        sources=sources, boilerplate=[clean_text(b)[:1000] for b in draft.boilerplate][:200],
+                        language=re.sub(r"[^a-z-]", "", (draft.language or "").strip().lower())[:8])
 
 
 def _too_many_sentences(count: int, limit: int, *, about: bool) -> ValidationError:
@@ -107,15 +110,18 @@ def _too_many_sentences(count: int, limit: int, *, about: bool) -> ValidationErr
     return ValidationError(message, fields={"body": message})
 
 
-def analyse_body(body: str, *, threshold: float, max_sentences: int) -> list:
+def analyse_body(body: str, *, threshold: float, max_sentences: int, language: str = "en") -> list:
     """Split and score the body, refusing one with more than `max_sentences` sentences (first by a cheap
     count, so half a million "1." never reach the splitter)."""
     bound = len(_SENTENCE_ENDS.findall(body)) + 1
     if bound > 2 * max_sentences:
         raise _too_many_sentences(bound, max_sentences, about=True)
-    sentences = analyse(body, threshold=threshold)
+    sentences = analyse(body, threshold=threshold, language=language or ENGLISH_SCORER)
     if len(sentences) > max_sentences:
         raise _too_many_sentences(len(sentences), max_sentences, about=False)
+    if language and language != ENGLISH_SCORER:
+        # Scores come from an English model: the threshold is not applied; an editor promotes.
+        sentences = [replace(s, checkworthy=False) for s in sentences]
     return sentences
 
 
@@ -127,10 +133,11 @@ def create_article(session: Session, *, draft: ArticleDraft, actor: User, thresh
     every writer shares) lasts only as long as the inserts."""
     workflow.require(actor.role, "bring_in_article")
     draft = validate_draft(draft, max_body_chars=max_body_chars)
-    sentences = analyse_body(draft.body, threshold=threshold, max_sentences=max_sentences)
+    language = draft.language or detect_language(draft.body).code
+    sentences = analyse_body(draft.body, threshold=threshold, max_sentences=max_sentences, language=language)
     article = Article(title=draft.title, url=draft.url or None, byline=draft.byline,
                       published_on=draft.published_on, body=draft.body, boilerplate=draft.boilerplate,
-                      threshold=threshold, created_by_id=actor.id)
+                      language=language, threshold=threshold, created_by_id=actor.id)
     session.add(article)
     session.flush()
     for position, title in enumerate(draft.sources):

@@ -28,6 +28,15 @@ _I = re.IGNORECASE
 _MONTH = (r"(?i:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
           r"|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?")
 _WEEKDAY = r"(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)(?:day|nesday|sday|urday|rsday)?\.?"
+# Month names and update words of the other languages the desk splits (for date lines only).
+_MONTH_OTHER = (r"(?i:января|февраля|марта|апреля|мая|июня|июля|августа|сентября|октября|ноября|декабря"
+                r"|enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|octubre|noviembre|diciembre"
+                r"|janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre|décembre"
+                r"|januar|februar|märz|april|juni|juli|oktober|dezember|janeiro|fevereiro|março|maio"
+                r"|junho|julho|setembro|outubro|novembro|dezembro)")
+_UPDATE_OTHER = (r"(?i:последнее|обновление|обновлено|опубликовано|дата|г\.?|года?|в|de|del|actualizado"
+                 r"|actualización|publicado|el|le|mis|à|jour|publié|am|um|aktualisiert|veröffentlicht"
+                 r"|atualizado|publicado|em|às|uhr|h)")
 
 # --- date and update lines ---------------------------------------------------------------------
 # A date line is made only of these tokens, with at least one month, numeric date or time.
@@ -36,9 +45,9 @@ _DATE_TOKEN = re.compile(
     r"|\d{1,2}[:.h]\d{2}(?::\d{2})?(?:[ap]\.?m\.?)?|[ap]\.?m\.?"
     r"|gmt|utc|bst|cet|cest|eet|est|edt|cst|cdt|pst|pdt|mst|mdt|et|pt|ist|aest|msk|[+-]\d{2}:?\d{2}"
     r"|published|updated|last|first|modified|posted|edited|on|at|date|time|am|pm|ago|today"
-    r"|yesterday|minutes?|mins?|hours?|hrs?|days?|weeks?|\d+[mhd]",
+    rf"|yesterday|minutes?|mins?|hours?|hrs?|days?|weeks?|\d+[mhd]|{_MONTH_OTHER}|{_UPDATE_OTHER}",
     _I)
-_DATE_ANCHOR = re.compile(rf"\b{_MONTH}(?!\w)|\d{{1,4}}[/.-]\d{{1,2}}|\d{{1,2}}[:.h]\d{{2}}|\bago\b"
+_DATE_ANCHOR = re.compile(rf"\b{_MONTH}(?!\w)|\b{_MONTH_OTHER}(?!\w)|\d{{1,4}}[/.-]\d{{1,2}}|\d{{1,2}}[:.h]\d{{2}}|\bago\b"
                           rf"|\b{_WEEKDAY}(?!\w)", _I)
 _DATE_SEPARATORS = re.compile(r"[\s,|•·:()\[\]/–—-]+")
 _NOT_DATE_WORDS = re.compile(r"^(?:on|at|last|first|date|time|today|may|days?|weeks?|hours?)$", _I)
@@ -56,15 +65,15 @@ def is_date_line(line: str) -> bool:
 
 
 # --- wire datelines ----------------------------------------------------------------------------
-_AGENCIES = (r"Reuters|AP|AFP|Associated Press|Agence France-Presse|Bloomberg|dpa|DPA|ANSA|EFE"
+_AGENCIES = (r"ТАСС|РИА Новости|Интерфакс|Reuters|AP|AFP|Associated Press|Agence France-Presse|Bloomberg|dpa|DPA|ANSA|EFE"
              r"|Xinhua|TASS|Interfax|RIA Novosti|UPI|PA|PTI|ANI|IANS|Kyodo|Yonhap|CNN|BBC"
              r"|AA|Anadolu|WAM|SPA|KUNA|Bernama|Antara|CP|The Canadian Press|NTB|TT|APA|Efe")
 _PLACE = r"[A-Z][A-Za-z'.\-]*(?:[ -][A-Z][A-Za-z'.\-]*){0,3}(?:,\s*[A-Z][A-Za-z.\-]+(?: [A-Z][A-Za-z.\-]+)?)?"
 _DATELINE = re.compile(
-    rf"(?P<line>(?:{_PLACE}|[A-Z][A-Z .'\-]{{2,}})"          # place: 'WASHINGTON', 'Kyiv, Ukraine'
-    rf"(?:,?\s+(?:{_MONTH}\s+\d{{1,2}}(?:,\s*\d{{4}})?|\d{{1,2}}\s+{_MONTH}(?:\s+\d{{4}})?))?"  # date
+    rf"(?P<line>(?:{_PLACE}|[A-ZА-ЯЁ][A-ZА-ЯЁ .'\-]{{2,}})"          # place: 'WASHINGTON', 'Kyiv, Ukraine'
+    rf"(?:,?\s+(?:{_MONTH}\s+\d{{1,2}}(?:,\s*\d{{4}})?|\d{{1,2}}\s+(?:{_MONTH}|{_MONTH_OTHER})(?:\s+\d{{4}})?))?"
     rf"\s*\((?:{_AGENCIES})(?:/[A-Za-z ]+)?\)"                # the agency in brackets
-    rf"\s*[-–—:]+\s*)(?=[A-Z\"'“‘0-9])")
+    rf"\s*[-–—:]+\s*)(?=[A-ZА-ЯЁ\"'“‘«0-9])")
 _CAPS_DATELINE = re.compile(
     rf"(?P<line>[A-Z][A-Z'.\-]+(?: [A-Z][A-Z'.\-]+){{0,3}}"   # 'NEW YORK', 'KYIV'
     rf"(?:,\s*[A-Z][A-Za-z.\-]+)?,?\s+(?:{_MONTH}\s+\d{{1,2}}|\d{{1,2}}\s+{_MONTH})"

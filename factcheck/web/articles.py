@@ -16,7 +16,9 @@ from factcheck.text.container import ContainerLimits
 from factcheck.text.decode import IntakeError, read_upload
 from factcheck.text.structure import detect_structure, plain_structure
 from factcheck.http import settings
-from factcheck.web.forms import ImportUrlForm, PageForm, PasteForm, ReviewForm
+from factcheck.text.furniture import furniture_kind
+from factcheck.text.language import LANGUAGES, detect_language
+from factcheck.web.forms import ImportUrlForm, LanguageForm, PageForm, PasteForm, ReviewForm
 from factcheck.web.intake_forms import UploadWithEncodingForm as UploadForm, bidi_warnings
 from factcheck.web.highlight import paragraphs_with_claims
 
@@ -64,6 +66,7 @@ def _review(structure, *, url: str = "", byline: str = "", title: str = "", publ
         "body": structure.body,
         "sources": "\n".join(structure.sources),
         "boilerplate": "\n".join(structure.boilerplate),
+        "language": detect_language(structure.body).code,
     })
     bidi = bidi_warnings(Headline=form.title.data, Byline=form.byline.data, Body=form.body.data,
                          Sources=form.sources.data)
@@ -128,7 +131,7 @@ def confirm():
         draft = intake.ArticleDraft(
             title=form.title.data, body=form.body.data, url=form.url.data or "", byline=form.byline.data or "",
             published_on=form.published_on.data, sources=(form.sources.data or "").splitlines(),
-            boilerplate=(form.boilerplate.data or "").splitlines(),
+            boilerplate=(form.boilerplate.data or "").splitlines(), language=form.language.data or "",
         )
         session = get_session()
         try:
@@ -169,4 +172,27 @@ def detail(article_id: int):
         candidates=[c for c in visible if c.status == ClaimStatus.candidate],
         can_edit=workflow.can(current_user.role, "edit_wording"),
         progress=evidence.article_capture_progress(session, article_id=article_id),
+        language_form=LanguageForm(formdata=None, data={"language": article.language}),
+        can_correct_language=workflow.can(current_user.role, "bring_in_article"),
+        furniture=[(line, furniture_kind(line)) for line in article.boilerplate],
     )
+
+
+@bp.post("/<int:article_id>/language")
+def correct_language(article_id: int):
+    """An editor corrects the detected language (claims already extracted are kept as they are)."""
+    workflow.require(current_user.role, "bring_in_article")
+    session = get_session()
+    article = session.get(Article, article_id)
+    if article is None:
+        raise NotFound(f"There is no article #{article_id}.")
+    form = LanguageForm()
+    if form.validate_on_submit():
+        article.language = form.language.data.strip().lower()
+        session.add(article)
+        session.commit()
+        flash(f"Language set to {LANGUAGES.get(article.language, article.language)}.", "success")
+    else:
+        for message in form.language.errors:
+            flash(message, "danger")
+    return redirect(url_for("articles.detail", article_id=article_id))

@@ -7,7 +7,7 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (BooleanField, DateField, DecimalField, HiddenField, IntegerField, PasswordField,
                      SelectChoice, SelectField, StringField, SubmitField, TextAreaField)
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 
 ROLE_CHOICES = [SelectChoice("checker", "Checker"), SelectChoice("editor", "Editor"), SelectChoice("admin", "Admin")]
 
@@ -53,10 +53,20 @@ class ReviewForm(FlaskForm):
                          description="Paragraphs are separated by a blank line. Every sentence here is scored.")
     sources = TextAreaField("Cited sources (one per line)", validators=[Optional()], render_kw={"rows": 5},
                             description="Each line becomes a source waiting for a checker to attach its link.")
-    boilerplate = TextAreaField("Set aside as publisher boilerplate (one per line)", validators=[Optional()],
+    language = StringField("Language", validators=[Optional(), Regexp(r"^[A-Za-z]{2,3}$", message=(
+        "Give a two-letter language code such as en, ru, es, fr, de, pt or ar."))],
+                           description="Detected from the body. Sentences are split with this language's rules; "
+                                       "scores come from an English model.")
+    boilerplate = TextAreaField("Set aside as page furniture (one per line)", validators=[Optional()],
                                 render_kw={"rows": 3},
                                 description="Never scored. Move a line into the body if it belongs there.")
     submit = SubmitField("Create article and extract claims")
+
+
+class LanguageForm(FlaskForm):
+    language = StringField("Language", validators=[DataRequired(message="Give a language code."), Regexp(
+        r"^[A-Za-z]{2,3}$", message="Give a two-letter language code such as en, ru, es, fr, de, pt or ar.")])
+    submit = SubmitField("Correct the language")
 
 
 class VersionedForm(FlaskForm):

@@ -13,7 +13,7 @@ def test_editor_brings_in_an_article_and_shapes_claims(page, server, sample_text
     assert page.get_by_label("Headline").input_value().startswith("Kazakhstan Joins Abraham Accords")
     assert page.get_by_label("Byline").input_value() == "Edited by: Татьяна Гуринович"
     assert len(page.get_by_label("Cited sources (one per line)").input_value().splitlines()) == 6
-    assert "Did you find an error" in page.get_by_label("Set aside as publisher boilerplate (one per line)").input_value()
+    assert "Did you find an error" in page.get_by_label("Set aside as page furniture (one per line)").input_value()
     assert "Did you find an error" not in page.get_by_label("Body").input_value()
     page.get_by_label("Publication date").fill("2025-11-07")
     page.screenshot(path=ARTIFACTS / "intake-review.png", full_page=True)
