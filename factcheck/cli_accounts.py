@@ -1,12 +1,12 @@
 """Account commands that an admin at the server's console needs: set a password, issue a reset link,
 sign someone out everywhere, revoke all of someone's API tokens. Registered on `factcheck users` and
-`factcheck tokens` (see the end of factcheck/cli.py)."""
+`factcheck tokens` at the end of factcheck/cli.py."""
 from __future__ import annotations
 
 import click
 from sqlmodel import func, select
 
-from factcheck.cli import _session, _settings, tokens, users
+from factcheck.cli_support import _session, _settings
 from factcheck.errors import DomainError
 
 
@@ -19,7 +19,7 @@ def _user(session, username: str):
     return user
 
 
-@users.command("set-password")
+@click.command("set-password")
 @click.argument("username")
 @click.option("--password", prompt="New password", hide_input=True, confirmation_prompt=True,
               help="Asked for (twice, not echoed) when omitted.")
@@ -37,7 +37,7 @@ def users_set_password(username: str, password: str) -> None:
     click.echo(f"Password of {user.username} changed; they are signed out everywhere.")
 
 
-@users.command("reset-link")
+@click.command("reset-link")
 @click.argument("username")
 @click.option("--hours", type=click.IntRange(1, 24 * 7), default=24, show_default=True,
               help="How long the link works.")
@@ -59,7 +59,7 @@ def users_reset_link(username: str, hours: int) -> None:
                f"link no longer works. It is shown only now.\nLink: {settings.public_url}/reset/{raw}")
 
 
-@users.command("sign-out")
+@click.command("sign-out")
 @click.argument("username")
 def users_sign_out(username: str) -> None:
     """End every session of USERNAME (browsers and devices); API tokens are not touched."""
@@ -72,7 +72,7 @@ def users_sign_out(username: str) -> None:
     click.echo(f"{user.username} is signed out everywhere.")
 
 
-@tokens.command("revoke-all")
+@click.command("revoke-all")
 @click.argument("username")
 def tokens_revoke_all(username: str) -> None:
     """Revoke every API token of USERNAME."""
@@ -83,3 +83,6 @@ def tokens_revoke_all(username: str) -> None:
         count = token_service.revoke_all(session, user=user)
         session.commit()
     click.echo(f"{count} token{'s' if count != 1 else ''} of {user.username} revoked.")
+
+
+USERS = (users_set_password, users_reset_link, users_sign_out)

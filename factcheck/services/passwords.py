@@ -1,19 +1,15 @@
-"""Passwords: what the desk accepts, changing one, and admin-issued one-time reset links.
+"""Passwords: changing one, and admin-issued one-time reset links (what the desk accepts as a password is in
+services/password_rules).
 
-A password is at least MIN_PASSWORD characters, not the username, and not on the list of passwords
-attackers try first (factcheck/data/common-passwords.txt), nor one of those with only digits or
-punctuation added. Every change ends the account's other sessions. A reset link is a random token shown
+Every change ends the account's other sessions. A reset link is a random token shown
 once to the admin who made it; only its SHA-256 digest is kept, it expires, and using it (or issuing a
 newer one, or any password change) makes it worthless.
 """
 from __future__ import annotations
 
 import hashlib
-import re
 import secrets
-from datetime import datetime, timedelta, timezone
-from functools import lru_cache
-from pathlib import Path
+from datetime import UTC, datetime, timedelta
 
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlmodel import Session, select
@@ -21,41 +17,16 @@ from sqlmodel import Session, select
 from factcheck.errors import ValidationError
 from factcheck.models import User, utcnow
 from factcheck.services import users
+from factcheck.services.password_rules import (  # noqa: F401
+    MAX_PASSWORD,
+    MIN_PASSWORD,
+    common_passwords,
+    password_problem,
+    require_good_password,
+)
 
-MIN_PASSWORD = users.MIN_PASSWORD
-MAX_PASSWORD = 1024
 RESET_TTL = timedelta(hours=24)
 RESET_PREFIX = "fcr_"
-_COMMON_FILE = Path(__file__).resolve().parents[1] / "data" / "common-passwords.txt"
-_DECORATION = re.compile(r"[\d\W_]+$")
-
-
-@lru_cache(maxsize=1)
-def common_passwords() -> frozenset[str]:
-    lines = _COMMON_FILE.read_text("utf-8").splitlines()
-    return frozenset(line.strip().lower() for line in lines if line.strip() and not line.startswith("#"))
-
-
-def password_problem(password: str, *, username: str = "") -> str | None:
-    """Why this password will not do, in words for the person choosing it; None when it is fine."""
-    if len(password) < MIN_PASSWORD:
-        return f"A password needs at least {MIN_PASSWORD} characters; this one has {len(password)}."
-    if len(password) > MAX_PASSWORD:
-        return f"A password may have at most {MAX_PASSWORD} characters."
-    lowered = password.lower()
-    if username and username.lower() in lowered and len(lowered) - len(username) < MIN_PASSWORD // 2:
-        return "A password must not be (or be built around) the username."
-    core = _DECORATION.sub("", lowered)
-    if lowered in common_passwords() or core in common_passwords() or len(set(lowered)) <= 2:
-        return ("This is one of the passwords attackers try first. Choose another: a few unrelated words "
-                "make a password that is long and easy to remember.")
-    return None
-
-
-def require_good_password(password: str, *, username: str = "", field: str = "password") -> None:
-    problem = password_problem(password, username=username)
-    if problem:
-        raise ValidationError(problem, fields={field: problem})
 
 
 def set_password(session: Session, *, user: User, password: str, field: str = "password") -> None:
@@ -98,7 +69,7 @@ def issue_reset_link_token(session: Session, *, user: User, ttl: timedelta = RES
 
 
 def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def user_for_reset(session: Session, *, raw: str) -> User | None:

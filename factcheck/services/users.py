@@ -10,12 +10,12 @@ from sqlmodel import Session, func, select
 
 from factcheck.errors import NotFound, ValidationError
 from factcheck.models import Role, User
+from factcheck.services.password_rules import require_good_password
 
 _hasher = PasswordHasher()
 # Verified when the account does not exist, so a wrong name costs as long as a wrong password.
 _DUMMY_HASH = _hasher.hash("factcheck-timing-equaliser")
 USERNAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{1,63}$")
-MIN_PASSWORD = 10
 
 
 def hash_password(password: str) -> str:
@@ -60,8 +60,6 @@ def create_user(session: Session, *, username: str, role: str = Role.checker.val
     if session.exec(select(User).where(func.lower(User.username) == username.lower())).first():
         raise ValidationError(f"The username {username!r} is taken.", fields={"username": "Already taken."})
     password = password if password is not None else generate_password()
-    from factcheck.services.passwords import require_good_password
-
     require_good_password(password, username=username)
     user = User(username=username, role=role, password_hash=hash_password(password),
                 display_name=display_name.strip()[:120])
