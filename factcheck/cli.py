@@ -6,26 +6,9 @@ import sys
 from pathlib import Path
 
 import click
-from sqlmodel import Session, select
+from sqlmodel import select
 
-from factcheck.config import ConfigError, Settings
-
-
-def _settings() -> Settings:
-    try:
-        return Settings.from_env()
-    except ConfigError as exc:
-        raise click.ClickException(str(exc)) from None
-
-
-def _engine(settings: Settings):
-    from factcheck.db import make_engine
-
-    return make_engine(settings.database_url)
-
-
-def _session(settings: Settings) -> Session:
-    return Session(_engine(settings), expire_on_commit=False)
+from factcheck.cli_support import _engine, _session, _settings
 
 
 @click.group()
@@ -117,6 +100,12 @@ def demo() -> None:
     click.echo("Demo newsroom ready. Sign in with one of:")
     for username, role, password in rows:
         click.echo(f"  {role:<8} {username:<10} password: {password}")
+    from factcheck.exports import signing
+
+    if signing.load_signer(settings.signing_dir) is None:  # so the demo's evidence bundles are signed
+        key = signing.create_key(settings.signing_dir)
+        click.echo(f"Evidence bundles are signed with the newsroom key {key.fingerprint} "
+                   f"(`factcheck keys list`).")
 
 
 def _read_input(path: str, max_bytes: int, *, max_chars: int | None = None, max_unpacked: int | None = None) -> str:
@@ -271,21 +260,6 @@ def export(article_id: int, fmt: str, output: str) -> None:
     click.echo(f"Wrote {output} ({size:,} bytes, {fmt}).")
 
 
-@main.command("verify-bundle")
-@click.argument("path", type=click.Path(exists=True, dir_okay=False))
-def verify_bundle(path: str) -> None:
-    """Check an evidence bundle offline: every file present and unaltered. Exits 1 on any problem."""
-    from factcheck.exports.bundle import verify_bundle as verify
-
-    problems = verify(Path(path))
-    if problems:
-        for problem in problems:
-            click.echo(f"PROBLEM: {problem}")
-        click.echo(f"{len(problems)} problem{'s' if len(problems) != 1 else ''} found; the bundle does not verify.")
-        sys.exit(1)
-    click.echo("Verified: every file is present and matches its SHA-256 in the manifest.")
-
-
 @main.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
@@ -312,7 +286,13 @@ def serve(host: str, port: int, threads: int) -> None:
             runner.shutdown()
 
 
-from factcheck import cli_accounts  # noqa: E402,F401 - registers set-password, reset-link, sign-out, revoke-all
+from factcheck import cli_accounts, cli_evidence
+
+for _command in cli_accounts.USERS:
+    users.add_command(_command)
+tokens.add_command(cli_accounts.tokens_revoke_all)
+main.add_command(cli_evidence.keys)
+main.add_command(cli_evidence.verify_bundle)
 
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -87,6 +87,11 @@ class Settings:
     max_sentences: int = 20_000           # sentences in one article body; far above any real article
 
     @property
+    def signing_dir(self) -> Path:
+        """The newsroom's signing key and its public keys (factcheck.exports.signing)."""
+        return self.instance_dir / "signing"
+
+    @property
     def embedded(self) -> bool:
         """Embedded mode: no Redis, jobs run on a thread inside the web process."""
         return not self.redis_url

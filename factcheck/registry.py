@@ -54,7 +54,7 @@ def build_pieces(settings: Settings, *, store=None) -> Pieces:
         capture=CaptureConfig(policy=settings.fetch_policy, store=store, chromium=settings.chromium, gate=gate,
                               heartbeat=settings.job_heartbeat),
         export=ExportConfig(base_url=settings.public_url, store=store, chromium=settings.chromium,
-                            heartbeat=settings.job_heartbeat),
+                            heartbeat=settings.job_heartbeat, signing_dir=settings.signing_dir),
     )
 
 

@@ -7,31 +7,36 @@ Layout::
     claimreview.json                       schema.org ClaimReview of every published claim
     evidence/<capture_id>/capture.warc.gz  the archived copy of each cited source, as captured
     evidence/<capture_id>/screenshot.png   its screenshot, when one was taken
-    manifest.json                          every other file with its SHA-256 and size
+    keys.json                              the newsroom's public keys (when it has a signing key)
+    manifest.json                          every other file with its SHA-256 and size, and who signed it
+    signature.json                         the Ed25519 signature of manifest.json's exact bytes
 
-:func:`verify_bundle` re-reads a bundle against its manifest.
+:func:`verify_bundle` (in ``factcheck.exports.verify``) re-reads a bundle against its manifest and signature.
 """
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 import re
 import zipfile
 from datetime import datetime, timezone
-from pathlib import Path, PurePosixPath
 from typing import BinaryIO
 
 from factcheck.models.views import ArticleReport
 
 MANIFEST = "manifest.json"
+SIGNATURE = "signature.json"
+KEYS = "keys.json"
 FORMAT = "factcheck-evidence-bundle"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: signed (manifest "signature", signature.json, keys.json)
 _CHUNK = 1024 * 1024
 _HEX64 = re.compile(r"^[0-9a-f]{64}$")
 # The manifest seals itself: SEAL holds the SHA-256 of the manifest's exact bytes as written with
 # SEAL set to _UNSEALED, so a changed byte anywhere in it (not only in the file list) is noticed.
 # It is a check against damage and casual edits, not a signature: whoever rewrites a file can
-# rewrite the manifest too. Keep the manifest's SHA-256 elsewhere to pin a bundle down.
+# rewrite the manifest too. What pins a bundle down is signature.json: the newsroom's Ed25519 signature of the
+# manifest's exact bytes, checked against a public key the verifier trusts.
 SEAL = "manifest_sha256"
 _UNSEALED = "0" * 64
 
@@ -77,8 +82,9 @@ class _Writer:
 
 
 def write_bundle(report: ArticleReport, *, out: BinaryIO, publication: dict, scale: list[dict], store,
-                 chromium: str | None, generated_at: datetime) -> None:
-    """Write the evidence bundle of ``report`` as a ZIP to ``out``.
+                 chromium: str | None, generated_at: datetime, signer=None) -> None:
+    """Write the evidence bundle of ``report`` as a ZIP to ``out``, signed by ``signer``
+    (a ``factcheck.exports.signing.Signer``) when one is given.
 
     The PDF is left out, with a note in the manifest, when ``chromium`` is None; an archived file
     missing from the store is left out with a note too. Anything else that fails raises."""
@@ -127,6 +133,11 @@ def write_bundle(report: ArticleReport, *, out: BinaryIO, publication: dict, sca
                     with fh:
                         w.add_file(target, fh, compress_type=zipfile.ZIP_STORED, kind=kind, **about)
 
+        if signer is not None:
+            w.add_bytes(KEYS, json.dumps(signer.keys_document(publication.get("name")), indent=2).encode("utf-8"))
+        else:
+            notes.append("unsigned: this newsroom has no signing key (`factcheck keys create`), so the bundle "
+                         "proves only that its files match each other.")
         manifest = {
             SEAL: _UNSEALED,
             "format": FORMAT,
@@ -141,86 +152,15 @@ def write_bundle(report: ArticleReport, *, out: BinaryIO, publication: dict, sca
             "not_yet_verified_claims": [c.id for c in report.not_yet_verified],
             "files": w.files,
             "notes": notes,
+            "signature": None if signer is None else {
+                "algorithm": "Ed25519", "key_fingerprint": signer.fingerprint,
+                "newsroom": publication.get("name"), "signed_at": _iso(generated_at), "file": SIGNATURE},
         }
         raw = json.dumps(manifest, ensure_ascii=False, indent=2).encode("utf-8")
         raw = raw.replace(_seal_field(_UNSEALED), _seal_field(hashlib.sha256(raw).hexdigest()), 1)
         zf.writestr(w._info(MANIFEST, zipfile.ZIP_DEFLATED), raw)
+        if signer is not None:
+            sig = {"algorithm": "Ed25519", "signed_file": MANIFEST, "key_fingerprint": signer.fingerprint,
+                   "signature": base64.b64encode(signer.sign(raw)).decode("ascii")}
+            zf.writestr(w._info(SIGNATURE, zipfile.ZIP_DEFLATED), json.dumps(sig, indent=2).encode("utf-8"))
 
-
-def _unsafe(name: str) -> bool:
-    p = PurePosixPath(name)
-    return not name or name.startswith(("/", "\\")) or "\\" in name or ".." in p.parts or bool(
-        re.match(r"^[A-Za-z]:", name))
-
-
-def verify_bundle(path: Path) -> list[str]:
-    """Check an evidence bundle against its manifest; the problems found, or [] when it verifies.
-
-    Reports a missing file, an altered file (size or SHA-256 differs from the manifest, or the ZIP
-    entry is damaged), a file the manifest does not list, and a missing or unreadable manifest.
-    Backs the CLI command ``factcheck verify-bundle PATH``, which prints these lines and exits
-    non-zero when there are any."""
-    path = Path(path)
-    try:
-        zf = zipfile.ZipFile(path)
-    except (OSError, zipfile.BadZipFile) as exc:
-        return [f"not a readable ZIP file: {exc}"]
-    with zf:
-        names = [i.filename for i in zf.infolist()]
-        problems: list[str] = []
-        for name in sorted({n for n in names if names.count(n) > 1}):
-            problems.append(f"duplicate entry: {name} appears {names.count(name)} times")
-        if MANIFEST not in names:
-            return problems + [f"unreadable manifest: {MANIFEST} is missing"]
-        try:
-            raw = zf.read(MANIFEST)
-            manifest = json.loads(raw.decode("utf-8"))
-        except (zipfile.BadZipFile, UnicodeDecodeError, ValueError, OSError) as exc:
-            return problems + [f"unreadable manifest: {exc}"]
-        if not isinstance(manifest, dict):
-            return problems + ["unreadable manifest: it is not a JSON object"]
-        claimed = manifest.get(SEAL)
-        if not (isinstance(claimed, str) and _HEX64.match(claimed)):
-            problems.append(f"unreadable manifest: it carries no {SEAL} seal")
-        else:
-            unsealed = raw.replace(_seal_field(claimed), _seal_field(_UNSEALED), 1)
-            if unsealed == raw or hashlib.sha256(unsealed).hexdigest() != claimed:
-                problems.append(f"altered file: {MANIFEST} (its content does not match its {SEAL} seal)")
-        files = manifest.get("files")
-        if not isinstance(files, list):
-            return problems + ["unreadable manifest: it has no list of files"]
-
-        listed: set[str] = set()
-        for i, entry in enumerate(files):
-            if not (isinstance(entry, dict) and isinstance(entry.get("path"), str)
-                    and isinstance(entry.get("sha256"), str) and _HEX64.match(entry["sha256"])
-                    and isinstance(entry.get("size"), int) and not isinstance(entry.get("size"), bool)):
-                problems.append(f"unreadable manifest: entry {i + 1} lacks a path, a SHA-256 or a size")
-                continue
-            name = entry["path"]
-            if name in listed:
-                problems.append(f"unreadable manifest: {name} is listed twice")
-                continue
-            listed.add(name)
-            if name == MANIFEST or _unsafe(name):
-                problems.append(f"unreadable manifest: it lists an invalid path {name!r}")
-                continue
-            if name not in names:
-                problems.append(f"missing file: {name}")
-                continue
-            sha, size = hashlib.sha256(), 0
-            try:
-                with zf.open(name) as fh:
-                    for chunk in iter(lambda: fh.read(_CHUNK), b""):
-                        sha.update(chunk)
-                        size += len(chunk)
-            except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
-                problems.append(f"altered file: {name} cannot be read back ({exc})")
-                continue
-            if sha.hexdigest() != entry["sha256"] or size != entry["size"]:
-                problems.append(f"altered file: {name} (SHA-256 {sha.hexdigest()}, {size} bytes; the manifest "
-                                f"says {entry['sha256']}, {entry['size']} bytes)")
-        for name in dict.fromkeys(names):
-            if name != MANIFEST and name not in listed:
-                problems.append(f"unlisted extra file: {name}")
-        return problems

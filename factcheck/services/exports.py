@@ -47,6 +47,7 @@ class ExportConfig:
     store: object                  # factcheck.archive.storage.ArchiveStore: evidence in, finished files out
     chromium: str | None = None    # for PDF reports; None = PDF unavailable
     heartbeat: float = 10.0        # seconds between heartbeats while a background export builds; 0 = none
+    signing_dir: object = None     # pathlib.Path of the newsroom's signing key (exports.signing); None = unsigned
 
 
 @dataclass
@@ -99,9 +100,12 @@ def article_export(session: Session, *, article_id: int, fmt: str, config: Expor
     if fmt == "bundle":
         from factcheck.exports import bundle
 
+        from factcheck.exports import signing
+
+        signer = signing.load_signer(config.signing_dir) if config.signing_dir else None
         buffer = io.BytesIO()
         bundle.write_bundle(report, out=buffer, publication=pub, scale=scale, store=config.store,
-                            chromium=config.chromium, generated_at=now)
+                            chromium=config.chromium, generated_at=now, signer=signer)
         return Built(iter([buffer.getvalue()]), MIMETYPES[fmt], name)
     ids = [v.claim.id for v in report.published] + [c.id for c in report.not_yet_verified]
     return _tabular(session, ids, fmt, base_url=config.base_url, filename=name, publication=pub, scale=scale,

@@ -15,7 +15,7 @@ from factcheck.models import User
 login_manager = LoginManager()
 bootstrap = Bootstrap5()
 
-PUBLIC_ENDPOINTS = {"auth.login", "auth.reset_password", "static", "bootstrap.static"}
+PUBLIC_ENDPOINTS = {"auth.login", "auth.reset_password", "static", "bootstrap.static", "wellknown.keys"}
 
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
        "font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
@@ -72,7 +72,8 @@ def _secure_cookies_over_https(response):
 
 
 def init_app(app: Flask) -> None:
-    from factcheck.web import admin, articles, auth, claims, converters, desk, errors, evidence, exports, filters, review
+    from factcheck.web import (admin, articles, auth, claims, converters, desk, errors, evidence, exports, filters,
+                               review, wellknown)
 
     converters.init_app(app)  # before any blueprint: ids in URLs are bounded
     if settings_of(app).proxy_fix:  # only behind a proxy that sets these headers; otherwise anyone could
@@ -88,7 +89,7 @@ def init_app(app: Flask) -> None:
     bootstrap.init_app(app)
     filters.init_app(app)
     errors.init_app(app)
-    for module in (auth, articles, claims, review, desk, evidence, exports, admin):
+    for module in (auth, articles, claims, review, desk, evidence, exports, admin, wellknown):
         app.register_blueprint(module.bp)
     auth.init_throttle(app, settings_of(app))
 
