@@ -40,8 +40,13 @@ def published_article(engine, *, claims: int, editor_id: int, checker_id: int) -
     return article_id
 
 
+# Claims in the long export: enough that its PDF takes several times as long as a capture with a screenshot on
+# a loaded two-core machine (200 claims now build in about two seconds, which a capture can outlast).
+PDF_CLAIMS = 1000
+
+
 def _pdf_export_then_captures(engine, people, claim, site, cluster, factcheck_env, *, queues: list[str]):
-    """Start workers for `queues` (one each, concurrency 1), ask for a 200-claim PDF export and, once it is
+    """Start workers for `queues` (one each, concurrency 1), ask for a PDF_CLAIMS-claim PDF export and, once it is
     building, for three captures. Returns (export state when the first capture was archived, the workers)."""
     chromium = chromium_path()
     if not chromium:
@@ -50,7 +55,7 @@ def _pdf_export_then_captures(engine, people, claim, site, cluster, factcheck_en
     workers = [cluster.worker(i + 1, queues=q, wait=False) for i, q in enumerate(queues)]
     app = distributed_app(engine, factcheck_env)
     runner = app.extensions["factcheck.jobs"]
-    article_id = published_article(engine, claims=200, editor_id=people["eve"].id, checker_id=people["carl"].id)
+    article_id = published_article(engine, claims=PDF_CLAIMS, editor_id=people["eve"].id, checker_id=people["carl"].id)
     bodies = {f"/fig{i}": page(site, f"/fig{i}", f"Figures {i}") for i in range(3)}
     for w in workers:
         cluster.ready(w)
