@@ -149,9 +149,42 @@ def comments(session: Session, *, claim_id: int) -> list[tuple[Comment, User | N
     return [(c, u) for c, u in rows]
 
 
+def unarchived_sources(session: Session, *, claim_id: int) -> list[Source]:
+    """The claim's active sources without an archived copy (never captured, still under way, or failed)."""
+    from factcheck.models import JobState
+    from factcheck.services.claim_views import representative_captures
+
+    active = active_sources(session, claim_id=claim_id)
+    caps = representative_captures(session, [s.id for s in active])
+    return [s for s in active if s.id not in caps or caps[s.id].state != JobState.done.value]
+
+
+def _check_evidence(session: Session, *, claim: Claim, action: str, rules: dict, confirmed: bool | None) -> None:
+    """Before a claim is submitted or published: a newsroom can require at least one archived source; evidence
+    that is not archived is named and needs the person's confirmation where the caller asks for one (the pages
+    do; an API client sees each source's capture state in the claim and decides itself)."""
+    missing = unarchived_sources(session, claim_id=claim.id)
+    if not missing:
+        return
+    verb = "submitting" if action == "submit" else "publishing"
+    names = "; ".join(s.title or s.url or f"source #{s.id}" for s in missing[:10])
+    if rules["require_archived"] and len(missing) == len(active_sources(session, claim_id=claim.id)):
+        raise ValidationError(f"The newsroom asks for at least one archived source before {verb}; none of this "
+                              f"claim's sources is archived yet ({names}). Retry the failed captures or add "
+                              f"another source.")
+    if confirmed is False:
+        raise ValidationError(f"{len(missing)} source{'s are' if len(missing) != 1 else ' is'} not archived: "
+                              f"{names}. Confirm that you want to go on {verb} without "
+                              f"{'their' if len(missing) != 1 else 'its'} archived copy.",
+                              fields={"confirm_unarchived": "Tick to go on without the archived copy."})
+
+
 def transition(session: Session, *, claim: Claim, to: str, actor: User, expected_version: int,
-               comment: str = "") -> Claim:
-    """Move a claim along its life cycle, as the workflow table and the newsroom's rules allow."""
+               comment: str = "", confirm_unarchived: bool | None = None) -> Claim:
+    """Move a claim along its life cycle, as the workflow table and the newsroom's rules allow.
+
+    confirm_unarchived=False: submitting or publishing a claim whose sources are not all archived is refused
+    until the person confirms (True); None: not asked."""
     try:
         target = S(to)
     except ValueError:
@@ -176,6 +209,8 @@ def transition(session: Session, *, claim: Claim, to: str, actor: User, expected
             raise ValidationError(f"The newsroom asks for at least {rules['min_sources']} source"
                                   f"{'s' if rules['min_sources'] != 1 else ''} before submitting; this claim has "
                                   f"{have}.")
+    if action in ("submit", "publish"):
+        _check_evidence(session, claim=claim, action=action, rules=rules, confirmed=confirm_unarchived)
     lock_version(session, claim=claim, expected_version=expected_version)
     old = claim.status
     claim.status = target.value

@@ -52,16 +52,20 @@ def rating_labels(session: Session) -> list[str]:
 
 
 def signoff_rules(session: Session) -> dict:
-    """min_sources before submitting (default 1) and four_eyes (default on)."""
+    """min_sources before submitting (default 1), four_eyes (default on), and require_archived: at least one
+    source archived before submitting or publishing (default off)."""
     rules = _get(session, "signoff")
-    return {"min_sources": int(rules.get("min_sources", 1)), "four_eyes": bool(rules.get("four_eyes", True))}
+    return {"min_sources": int(rules.get("min_sources", 1)), "four_eyes": bool(rules.get("four_eyes", True)),
+            "require_archived": bool(rules.get("require_archived", False))}
 
 
-def set_signoff_rules(session: Session, *, min_sources: int, four_eyes: bool, actor: User) -> None:
+def set_signoff_rules(session: Session, *, min_sources: int, four_eyes: bool, actor: User,
+                      require_archived: bool = False) -> None:
     if not 0 <= min_sources <= 20:
         raise ValidationError("The minimum number of sources is between 0 and 20.",
                               fields={"min_sources": "Between 0 and 20."})
-    _put(session, "signoff", {"min_sources": min_sources, "four_eyes": four_eyes, "set_by": actor.username})
+    _put(session, "signoff", {"min_sources": min_sources, "four_eyes": four_eyes,
+                              "require_archived": require_archived, "set_by": actor.username})
 
 
 DEFAULT_PUBLICATION = {

@@ -106,6 +106,26 @@ def remove_source(session: Session, *, source: Source, claim: Claim, actor: User
                    detail={"source_id": source.id})
 
 
+def retry_capture(session: Session, *, source: Source, claim: Claim, actor: User) -> Capture:
+    """A new capture of a source whose newest one failed; the failed one stays, with its reason, in the record."""
+    from factcheck.models import JobState
+
+    _require(session, claim, actor)
+    newest = session.exec(select(Capture).where(Capture.source_id == source.id, Capture.purpose == "cite")
+                          .order_by(Capture.id.desc()).limit(1)).first()
+    if newest is not None and newest.state != JobState.failed.value:
+        raise ValidationError("Only a failed capture can be retried; this source's newest capture is "
+                              f"{newest.state}.")
+    capture = Capture(source_id=source.id)
+    session.add(capture)
+    session.flush()
+    jobs.enqueue_after_commit(session, jobs.ARCHIVE_SOURCE, capture.id)
+    history.record(session, actor=actor, kind="capture_retried", claim=claim, field="source", new=source.url,
+                   detail={"source_id": source.id, "failed_capture_id": newest.id if newest else None,
+                           "reason": newest.reason if newest else ""})
+    return capture
+
+
 def article_capture_progress(session: Session, *, article_id: int) -> dict[str, int]:
     """How the article's cited evidence stands: the capture that represents each source (its newest `cite`
     capture, the rule of services/claim_views), counted by state."""

@@ -184,7 +184,7 @@ def newsroom_settings():
         try:
             newsroom.set_checkworthy_threshold(session, value=float(form.threshold.data), actor=current_user)
             newsroom.set_signoff_rules(session, min_sources=form.min_sources.data, four_eyes=form.four_eyes.data,
-                                       actor=current_user)
+                                       require_archived=form.require_archived.data, actor=current_user)
             newsroom.set_publication(session, name=form.org_name.data, url=form.org_url.data,
                                      review_url=form.review_url.data, actor=current_user)
         except ValidationError as exc:

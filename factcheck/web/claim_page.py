@@ -89,6 +89,7 @@ def render_claim(claim: Claim, *, status: int = 200, **forms):
         can=lambda action: workflow.can(current_user.role, action, ctx), moves=moves,
         editable=claim.status in workflow.EDITABLE_STATUSES and claim.merged_into_id is None,
         sources_open=claim.status in (S.new, S.in_progress), signoff=newsroom.signoff_rules(session),
+        unarchived=[sv.source for sv in view.sources if sv.capture is None or sv.capture.state != "done"],
         **forms,
     ), status
 

@@ -76,6 +76,7 @@ class VersionedForm(FlaskForm):
 class StatusForm(VersionedForm):
     to = HiddenField(validators=[InputRequired()])
     reason = StringField("Reason", validators=[Optional(), Length(max=1000)])
+    confirm_unarchived = BooleanField("Go on without the archived copy")
     submit = SubmitField("Apply")
 
 
@@ -123,6 +124,7 @@ class SettingsForm(FlaskForm):
     min_sources = IntegerField("Sources needed before submitting", validators=[InputRequired(),
                                                                                NumberRange(min=0, max=20)])
     four_eyes = BooleanField("Four-eyes rule: whoever proposed a verdict cannot publish it")
+    require_archived = BooleanField("Require at least one archived source before submitting or publishing")
     org_name = StringField("Organisation name", validators=[DataRequired(), Length(max=200)],
                            description="The author of your ClaimReview markup.")
     org_url = StringField("Organisation URL", validators=[DataRequired(), Length(max=2048)])

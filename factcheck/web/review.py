@@ -56,7 +56,8 @@ def transition(claim_id: int):
         return render_claim(claim, status=422, status_form=form)
     to = form.to.data
     failed = apply(claim, "status_form", form, lambda s: review.transition(
-        s, claim=claim, to=to, actor=current_user, expected_version=version_of(form), comment=form.reason.data or ""))
+        s, claim=claim, to=to, actor=current_user, expected_version=version_of(form), comment=form.reason.data or "",
+        confirm_unarchived=bool(form.confirm_unarchived.data)))
     if failed:
         return failed
     flash(f"Claim #{claim.id} {DONE.get(to, 'is now ' + to)}.", "success")
@@ -114,7 +115,7 @@ def add_source(claim_id: int):
         flash("Source added. The archiver cannot be reached right now, so its capture is delayed; it will "
               "start automatically when the archiver is back. Nothing was lost.", "warning")
     else:
-        flash("Source added; it is being archived in the background.", "success")
+        flash("Source added. Its archive copy is being made; the badge beside it shows how that goes.", "success")
     return _back(claim.id, "sources")
 
 
@@ -143,6 +144,19 @@ def remove_source(claim_id: int, source_id: int):
     if failed:
         return failed
     flash(f"Source #{source.id} removed; the history keeps its address.", "success")
+    return _back(claim.id, "sources")
+
+
+@bp.post("/<int:claim_id>/sources/<int:source_id>/retry")
+def retry_capture(claim_id: int, source_id: int):
+    claim, source = _claim_source(claim_id, source_id)
+    form = SourceForm()
+    form.url.data = source.url
+    failed = apply(claim, "source_form", form, lambda s: sources.retry_capture(s, source=source, claim=claim,
+                                                                               actor=current_user))
+    if failed:
+        return failed
+    flash(f"Archiving {source.url} again; the failed attempt stays in the history.", "success")
     return _back(claim.id, "sources")
 
 

@@ -82,6 +82,7 @@ MATRIX: dict[str, Row] = {
     "POST /articles/upload": editors(OK, lambda w: {"upload-file": (io.BytesIO(STORY.encode()), "story.txt")}),
     "POST /articles/fetch": editors(INVALID, lambda w: {"import-address": "http://127.0.0.1:9/story"}),  # refused
     "POST /articles/confirm": editors(FOUND, lambda w: {"title": "Ferry terminal", "body": STORY}),
+    "POST /articles/<article_id>/language": editors(FOUND, lambda w: {"language": "de"}),
     # the claim page and its actions (the claim is in progress, so reword/split/merge are refused as input)
     "GET /claims/<claim_id>": reads(),
     "GET /claims/<claim_id>/captures.json": reads(),
@@ -101,6 +102,8 @@ MATRIX: dict[str, Row] = {
         "version": w.source_version}),
     "POST /claims/<claim_id>/sources/<source_id>/remove": own_claim(FOUND, lambda w: {
         "version": w.source_version}),
+    # the world's capture is archived, so a retry is refused as input once the role check has passed
+    "POST /claims/<claim_id>/sources/<source_id>/retry": own_claim(INVALID, lambda w: {}),
     "POST /claims/<claim_id>/verdict": own_claim(FOUND, lambda w: {
         "rating": "False", "rationale": "The council's figure is lower.", "version": w.claim_version}),
     "POST /claims/<claim_id>/status": own_claim(FOUND, lambda w: {"to": "in_review", "version": w.claim_version}),
@@ -131,6 +134,7 @@ MATRIX: dict[str, Row] = {
         "org_url": "https://checks.example.org", "review_url": "https://checks.example.org/c/{claim_id}"}),
     # the API: bearer tokens only
     "GET /api/v1/openapi.json": row(OK, OK, OK, OK, OK),  # the public description of the API
+    "GET /.well-known/factcheck-keys.json": row(OK, OK, OK, OK, OK),  # the newsroom's public signing keys
     "POST /api/v1/articles": api(REFUSED, REFUSED, CREATED, CREATED, lambda w: {"title": "Ferry", "body": STORY}),
     "GET /api/v1/articles/<article_id>": api_reads(),
     "GET /api/v1/articles/<article_id>/report": api_reads(lambda w: {"format": "csv"}),

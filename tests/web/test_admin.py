@@ -60,7 +60,7 @@ def test_settings(as_user, session):
     assert ada.post("/admin/settings", good).status_code == 302
     session.expire_all()
     assert newsroom.checkworthy_threshold(session) == 0.7
-    assert newsroom.signoff_rules(session) == {"min_sources": 2, "four_eyes": False}
+    assert newsroom.signoff_rules(session) == {"min_sources": 2, "four_eyes": False, "require_archived": False}
     assert newsroom.publication(session)["name"] == "Harrow Checks"
 
 

@@ -39,17 +39,22 @@ def test_assign_source_verdict_submit_reject_publish(as_user, session, people, c
 
     assert carl.post(f"/claims/{cid}/verdict", {"version": "2", "rating": "True", "rationale": "Matches **table 3**.",
                                                 "claim_reviewed": ""}).status_code == 302
-    assert carl.post(f"/claims/{cid}/status", {"version": "3", "to": "in_review"}).status_code == 302
+    resp = carl.post(f"/claims/{cid}/status", {"version": "3", "to": "in_review"})  # the capture is still queued
+    assert resp.status_code == 422 and "1 source is not archived: Table 3" in resp.get_data(as_text=True)
+    assert carl.post(f"/claims/{cid}/status", {"version": "3", "to": "in_review",
+                                               "confirm_unarchived": "y"}).status_code == 302
     resp = eve.post(f"/claims/{cid}/status", {"version": "4", "to": "in_progress", "reason": ""})
     assert resp.status_code == 422 and "comment is required" in resp.get_data(as_text=True)
     assert eve.post(f"/claims/{cid}/status", {"version": "4", "to": "in_progress",
                                               "reason": "Link the *original* table."}).status_code == 302
     page = carl.get(f"/claims/{cid}").get_data(as_text=True)
     assert "sent back" in page and "<em>original</em>" in page
-    assert carl.post(f"/claims/{cid}/status", {"version": "5", "to": "in_review"}).status_code == 302
-    resp = carl.post(f"/claims/{cid}/status", {"version": "6", "to": "published"})
+    assert carl.post(f"/claims/{cid}/status", {"version": "5", "to": "in_review",
+                                               "confirm_unarchived": "y"}).status_code == 302
+    resp = carl.post(f"/claims/{cid}/status", {"version": "6", "to": "published", "confirm_unarchived": "y"})
     assert resp.status_code == 403 and "may not publish" in resp.get_data(as_text=True)
-    assert eve.post(f"/claims/{cid}/status", {"version": "6", "to": "published"}).status_code == 302
+    assert eve.post(f"/claims/{cid}/status", {"version": "6", "to": "published",
+                                              "confirm_unarchived": "y"}).status_code == 302
     assert fresh(session, cid).status == "published"
 
 
@@ -59,10 +64,11 @@ def test_four_eyes_in_the_ui(as_user, session, people, claim):
     eve.post(f"/claims/{cid}/status", {"version": "1", "to": "in_progress"})  # takes it herself
     eve.post(f"/claims/{cid}/sources", {"url": "https://example.org/a"})
     eve.post(f"/claims/{cid}/verdict", {"version": "2", "rating": "False", "rationale": "No."})
-    eve.post(f"/claims/{cid}/status", {"version": "3", "to": "in_review"})
-    resp = eve.post(f"/claims/{cid}/status", {"version": "4", "to": "published"})
+    eve.post(f"/claims/{cid}/status", {"version": "3", "to": "in_review", "confirm_unarchived": "y"})
+    resp = eve.post(f"/claims/{cid}/status", {"version": "4", "to": "published", "confirm_unarchived": "y"})
     assert resp.status_code == 403 and "Four-eyes" in resp.get_data(as_text=True)
-    assert as_user("ada").post(f"/claims/{cid}/status", {"version": "4", "to": "published"}).status_code == 302
+    assert as_user("ada").post(f"/claims/{cid}/status", {"version": "4", "to": "published",
+                                                         "confirm_unarchived": "y"}).status_code == 302
 
 
 def test_another_checker_cannot_touch_my_claim(as_user, people, claim):
