@@ -19,6 +19,7 @@ from functools import lru_cache
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from factcheck.models.views import ArticleReport
+from factcheck.text.markup import markdown_html
 
 log = logging.getLogger(__name__)
 
@@ -68,6 +69,7 @@ def _environment() -> Environment:
     env.filters["when"] = _when
     env.filters["iso"] = _iso
     env.filters["person"] = _person
+    env.filters["markdown"] = markdown_html  # the claim page's rendering: raw HTML shown as text
     return env
 
 

@@ -14,6 +14,7 @@ from datetime import date, datetime
 from factcheck.exports.claimreview import claim_review, script_safe_json
 from factcheck.models.views import ClaimView, SourceView
 from factcheck.models import Capture, User
+from factcheck.text.markup import markdown_plain
 
 CSV_COLUMNS = [
     "claim_id", "article_id", "article_title", "article_url", "status", "claim_text", "claim_reviewed", "rating",
@@ -76,7 +77,7 @@ def _csv_row(view: ClaimView) -> list:
         claim.id, article.id, article.title, article.url, claim.status, claim.text,
         verdict.claim_reviewed if verdict else None,
         verdict.rating if verdict else None,
-        verdict.rationale if verdict else None,
+        markdown_plain(verdict.rationale) if verdict else None,  # a cell holds no markup: the words only
         _label(view.checker) if verdict else None,
         _label(view.signed_off_by) if verdict else None,
         view.signed_off_at if verdict else None,

@@ -6,6 +6,7 @@ from datetime import datetime, timezone
 from markupsafe import Markup, escape
 
 from factcheck.models.jobs import CAPTURE_LABELS
+from factcheck.text.markup import markdown_html
 
 
 def _aware(value: datetime) -> datetime:
@@ -32,30 +33,9 @@ def score_band(score: float, threshold: float = 0.5) -> str:
 def init_app(app) -> None:
     app.jinja_env.filters["when"] = when
     app.jinja_env.filters["score_band"] = score_band
-    app.jinja_env.filters["markdown"] = markdown
+    app.jinja_env.filters["markdown"] = markdown_html
     from factcheck.web.charts import format_duration
 
     app.jinja_env.filters["duration"] = format_duration
     app.jinja_env.filters["label"] = lambda s: escape(str(s).replace("_", " "))
     app.jinja_env.filters["capture_label"] = lambda s: CAPTURE_LABELS.get(str(s), str(s).replace("_", " "))
-
-
-def _markdown():
-    from markdown_it import MarkdownIt
-
-    # CommonMark with raw HTML off: any tag a user types is shown as text; markdown-it also
-    # refuses javascript:, vbscript: and data: links.
-    return MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
-
-
-_MD = None
-
-
-def markdown(text: str) -> Markup:
-    global _MD
-    if _MD is None:
-        _MD = _markdown()
-    html = _MD.render(text or "")
-    # Links open without leaking the desk's address to the cited site.
-    html = html.replace("<a href=", '<a rel="nofollow noopener noreferrer" href=')
-    return Markup(html)
