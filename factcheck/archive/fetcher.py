@@ -25,6 +25,8 @@ from factcheck.archive.addresses import blocked_reason
 
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 CHUNK = 64 * 1024
+_PAGE_HEADERS = (("Accept", "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"),
+                 ("Accept-Encoding", "gzip, deflate"))
 _HTTP_VERSIONS = {9: "HTTP/0.9", 10: "HTTP/1.0", 11: "HTTP/1.1", 20: "HTTP/2", 30: "HTTP/3"}
 
 
@@ -211,7 +213,8 @@ def _decode(body: bytes, encoding: str | None, limit: int) -> bytes:
     return body
 
 
-def _one_hop(url: str, policy: FetchPolicy, deadline: float) -> Hop:
+def _one_hop(url: str, policy: FetchPolicy, deadline: float, *, method: str = "GET", body: bytes | None = None,
+             extra_headers: tuple[tuple[str, str], ...] = _PAGE_HEADERS) -> Hop:
     scheme, host, port = _check_url(url)
     ip = _resolve(host, port, policy)
     remaining = deadline - time.monotonic()
@@ -224,9 +227,7 @@ def _one_hop(url: str, policy: FetchPolicy, deadline: float) -> Hop:
     host_header = f"[{host}]" if ":" in host else host
     if parts.port is not None and parts.port != (443 if scheme == "https" else 80):
         host_header += f":{parts.port}"
-    headers = [("Host", host_header), ("User-Agent", policy.user_agent),
-               ("Accept", "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"),
-               ("Accept-Encoding", "gzip, deflate")]
+    headers = [("Host", host_header), ("User-Agent", policy.user_agent), *extra_headers]
     timeout = urllib3.Timeout(connect=min(policy.connect_timeout, remaining),
                               read=min(policy.read_timeout, remaining))
     if scheme == "https":
@@ -236,7 +237,7 @@ def _one_hop(url: str, policy: FetchPolicy, deadline: float) -> Hop:
         pool = urllib3.HTTPConnectionPool(ip, port, timeout=timeout, retries=False, maxsize=1)
     response = None
     try:
-        response = pool.urlopen("GET", path, headers=dict(headers), redirect=False, retries=False,
+        response = pool.urlopen(method, path, body=body, headers=dict(headers), redirect=False, retries=False,
                                 preload_content=False, decode_content=False, assert_same_host=False)
         length = response.headers.get("Content-Length", "")
         if length.isdigit() and int(length) > policy.max_bytes:
@@ -258,7 +259,7 @@ def _one_hop(url: str, policy: FetchPolicy, deadline: float) -> Hop:
             chunks.append(chunk)
         original = getattr(response, "_original_response", None)
         raw_headers = list(original.msg.items()) if original is not None else list(response.headers.items())
-        return Hop(url=url, method="GET", request_headers=headers, status=response.status,
+        return Hop(url=url, method=method, request_headers=headers, status=response.status,
                    reason=response.reason or "", http_version=_HTTP_VERSIONS.get(response.version, "HTTP/?"),
                    response_headers=raw_headers, body=b"".join(chunks), remote_ip=ip)
     except SSLError as exc:
@@ -296,3 +297,11 @@ def fetch(url: str, policy: FetchPolicy) -> FetchResult:
     encoding = ", ".join(v for k, v in headers if k.lower() == "content-encoding") or None
     return FetchResult(hops=hops, final_url=hop.url, status=hop.status, headers=headers,
                        content_type=content_type, body=_decode(hop.body, encoding, policy.max_bytes))
+
+
+def post(url: str, body: bytes, policy: FetchPolicy, *, content_type: str, accept: str) -> Hop:
+    """POST ``body`` to ``url`` under the same rules as a fetch (address checks, time and size bounds, no cookies),
+    for the services the desk itself calls, such as a time-stamping authority. One hop: a redirect is returned,
+    not followed (a POST must not be replayed somewhere else). Raises FetchError."""
+    return _one_hop(urldefrag(url.strip()).url, policy, time.monotonic() + policy.total_timeout, method="POST",
+                    body=body, extra_headers=(("Content-Type", content_type), ("Accept", accept)))
