@@ -1,12 +1,8 @@
 // factcheck: progressive enhancements only; every page works without this file.
 (function () {
   "use strict";
-  // Times are written in UTC by the server; show them in the reader's own zone and terms.
-  var fmt = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" });
-  document.querySelectorAll("time[data-local]").forEach(function (el) {
-    var d = new Date(el.getAttribute("datetime"));
-    if (!isNaN(d)) { el.title = el.textContent; el.textContent = fmt.format(d); }
-  });
+  // Times are written by the server in the newsroom's zone, named; they are never rewritten here, so a
+  // time reads the same for everyone and the same before and after a part of the page is refreshed.
   // Ask before destructive actions.
   document.querySelectorAll("form[data-confirm]").forEach(function (form) {
     form.addEventListener("submit", function (ev) {
@@ -83,5 +79,39 @@
         });
     };
     window.setTimeout(poll, 500);
+  }
+  // The queue from the keyboard: j/k move between claims, Enter opens, x selects, ? lists the shortcuts.
+  // Never while typing in a field, and never with Ctrl, Alt or Cmd held (the browser's own shortcuts).
+  var queue = document.querySelector("table[data-queue]");
+  if (queue) {
+    var rows = Array.prototype.slice.call(queue.querySelectorAll("tbody tr"));
+    var help = document.getElementById("shortcuts");
+    var current = -1;
+    var typing = function (el) {
+      return el && (el.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(el.tagName));
+    };
+    var moveTo = function (i) {
+      if (!rows.length) { return; }
+      if (current >= 0) { rows[current].classList.remove("kb-current"); rows[current].removeAttribute("aria-current"); }
+      current = Math.max(0, Math.min(rows.length - 1, i));
+      var row = rows[current];
+      row.classList.add("kb-current");
+      row.setAttribute("aria-current", "true");
+      row.tabIndex = -1;
+      row.focus();
+    };
+    document.addEventListener("keydown", function (ev) {
+      if (ev.ctrlKey || ev.metaKey || ev.altKey || typing(ev.target)) { return; }
+      if (ev.key === "j") { moveTo(current + 1); ev.preventDefault(); }
+      else if (ev.key === "k") { moveTo(current < 0 ? 0 : current - 1); ev.preventDefault(); }
+      else if (ev.key === "Enter" && current >= 0 && ev.target === rows[current]) {
+        var link = rows[current].querySelector("a[href*='/claims/']");
+        if (link) { ev.preventDefault(); window.location.assign(link.href); }
+      } else if (ev.key === "x" && current >= 0) {
+        var box = rows[current].querySelector("input[type=checkbox]");
+        if (box) { box.checked = !box.checked; box.dispatchEvent(new Event("change", { bubbles: true })); ev.preventDefault(); }
+      } else if (ev.key === "?" && help) { help.hidden = !help.hidden; ev.preventDefault(); }
+      else if (ev.key === "Escape" && help && !help.hidden) { help.hidden = true; }
+    });
   }
 })();

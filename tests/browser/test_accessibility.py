@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.conftest import login
+from tests.browser.conftest import ARTIFACTS, login
 from tests.browser.test_review_journey import ARTICLE, alert_text, claim_id, paste_article
 from tests.conftest import need
 
@@ -83,10 +83,12 @@ def desk(browser, server):
         eve.get_by_label("Rating").select_option("Mostly false")
         eve.get_by_label("Rationale").fill("The utilities report gives a **lower** figure.")
         eve.get_by_role("button", name="Save verdict").click()
+        eve.locator("#confirm-in_review").check()  # the cited page is unreachable: go on without its copy
         eve.get_by_role("button", name="Submit for review").click()
         assert "is submitted for review" in alert_text(eve)
     ada = pages["ada"]  # eve proposed the verdict: the four-eyes rule needs another editor to publish
     ada.goto(f"{server}/claims/{claims['published']}")
+    ada.locator("#confirm-published").check()
     ada.get_by_role("button", name="Publish", exact=True).click()
     assert "is published" in alert_text(ada)
     eve.goto(f"{server}/articles/{article_id}")
@@ -144,3 +146,30 @@ def test_page_has_no_serious_accessibility_violations(name, desk, server, axe_js
     report = "\n".join(f"  {v['id']} ({v['impact']}): {v['help']}\n" + "\n".join(f"      {t}" for t in v["targets"])
                        for v in found)
     assert not found, f"{name} ({page.url}) has serious or critical accessibility violations:\n{report}"
+
+
+PHONE = {"width": 390, "height": 844}
+
+
+@pytest.mark.parametrize("name", list(PAGES))
+def test_page_works_at_phone_width(name, desk, server):
+    """At 390 x 844 nothing scrolls sideways (wide tables scroll inside their own box) and the menu folds
+    behind a button that opens it."""
+    who, where = PAGES[name]
+    page = desk["pages"][who]
+    page.set_viewport_size(PHONE)
+    try:
+        target = where(page, desk, server)
+        if target:
+            page.goto(target)
+        page.screenshot(path=ARTIFACTS / f"phone-{name}.png", full_page=True)
+        sideways = page.evaluate("() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        assert sideways <= 0, f"{name} ({page.url}) scrolls sideways by {sideways}px at {PHONE['width']}px wide"
+        if who != "anon":
+            menu = page.get_by_role("button", name="Menu")
+            assert menu.is_visible() and not page.get_by_role("link", name="My work").is_visible()
+            menu.click()
+            page.get_by_role("link", name="My work").wait_for(state="visible")
+            assert menu.get_attribute("aria-expanded") == "true"
+    finally:
+        page.set_viewport_size({"width": 1280, "height": 900})
