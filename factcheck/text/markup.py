@@ -26,6 +26,10 @@ def markdown_html(text: str | None) -> Markup:
     return Markup(html)
 
 
+# Anything CommonMark could read as markup: emphasis, code, links and images, HTML and entities, escapes, headings,
+# block quotes, tables, rules, list markers, indented code, and a line break (setext headings, paragraphs).
+_MARKUP = re.compile(r"[*_`\[\]!<>&\\#~|=]|\n|^\s*(?:[-+]|\d{1,9}[.)])(?:\s|$)|^ {4}", re.MULTILINE)
+
 _BLOCK_ENDS = {"paragraph_close", "heading_close", "blockquote_close", "list_item_close", "bullet_list_close",
                "ordered_list_close", "hr"}
 
@@ -60,6 +64,8 @@ def markdown_plain(text: str | None) -> str:
     in brackets so nothing the checker cited is lost."""
     if not text:
         return ""
+    if not _MARKUP.search(text):  # most rationales are plain sentences: nothing to take off (and a CSV of
+        return text.strip()       # 10,000 claims would otherwise spend half its time parsing them)
     blocks: list[tuple[str, bool]] = []  # (text, is a list item)
     current: list[str] = []
     prefix, item = "", False
