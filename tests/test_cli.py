@@ -67,7 +67,7 @@ def test_split_of_only_headings_is_a_clear_error():
 def test_split_reads_standard_input_and_detects_structure():
     text = "A Headline About Budgets\n\nBy Sam Reporter\n\nThe city spent $5 million in 2024.\n\nSources\n\n• City budget\n"
     out = json.loads(run("split", "-", "--json", input=text).output)
-    assert out["title"] == "A Headline About Budgets" and out["byline"] == "By Sam Reporter"
+    assert out["title"] == "A Headline About Budgets" and out["byline"] == "Sam Reporter"
     assert out["sources"] == ["City budget"] and out["body"] == "The city spent $5 million in 2024."
 
 

@@ -23,7 +23,7 @@ ID = "<int(min=1, max=2147483647):article_id>"
 def create_article(json: ArticleIn):
     """Bring in an article; every body sentence becomes a claim or a candidate."""
     draft = intake.ArticleDraft(title=json.title, body=json.body, url=json.url or "", byline=json.byline or "",
-                                published_on=json.published_at)
+                                outlet=json.outlet or "", published_on=json.published_at)
     config = current_app.extensions["factcheck.settings"]
     article = write(lambda s: intake.create_article(s, draft=draft, actor=actor(),
                                                     threshold=newsroom.checkworthy_threshold(s),

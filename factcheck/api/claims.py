@@ -94,7 +94,8 @@ def put_verdict(claim_id: int, json: VerdictIn):
     claim = load(claim_id)
     write(lambda s: review.propose_verdict(s, claim=claim, rating=json.rating, rationale=json.rationale,
                                            claim_reviewed=json.claim_reviewed, actor=actor(),
-                                           expected_version=json.version))
+                                           expected_version=json.version, claimant=json.claimant,
+                                           claimant_kind=json.claimant_kind))
     return one_claim(get_session(), claim)
 
 

@@ -39,7 +39,8 @@ def claim_out(claim: Claim, *, assignee: str | None, verdict: VerdictOut | None)
     return ClaimOut(id=claim.id, article_id=claim.article_id, text=claim.text, original_text=claim.original_text,
                     start=claim.start, end=claim.end, score=claim.score, checkworthy=claim.checkworthy,
                     reasons=[str(r) for r in claim.reasons or []], status=claim.status, assignee=assignee,
-                    due=utc(claim.due_at), version=claim.version, verdict=verdict)
+                    due=utc(claim.due_at), claimant=claim.claimant or "", claimant_kind=claim.claimant_kind or "",
+                    version=claim.version, verdict=verdict)
 
 
 def claims_out(session: Session, claims: list[Claim], *, assignees: dict[int, str] | None = None) -> list[ClaimOut]:
@@ -57,7 +58,7 @@ def one_claim(session: Session, claim: Claim) -> ClaimOut:
 
 def article_out(session: Session, article: Article, claims: list[Claim]) -> ArticleOut:
     return ArticleOut(id=article.id, title=article.title, url=article.url, byline=article.byline,
-                      published_at=article.published_on, created_at=utc(article.created_at),
+                      outlet=article.outlet or "", published_at=article.published_on, created_at=utc(article.created_at),
                       language=article.language or "",
                       scores="trained for this language" if article.language in ("", "en") else "English model",
                       furniture=[{"text": line, "kind": furniture_kind(line) or "set aside"}

@@ -33,7 +33,8 @@ class ArticleIn(_In):
     title: Text
     body: Text
     url: Text | None = None
-    byline: Text | None = None
+    byline: Text | None = Field(None, description="The names; a leading 'By' or 'Edited by:' is taken off.")
+    outlet: Text | None = Field(None, description="Who published the article; default: the URL's site.")
     published_at: date | None = None
 
 
@@ -73,6 +74,9 @@ class VerdictIn(_In):
     rating: Text
     rationale: Text
     claim_reviewed: Text = ""
+    claimant: Text | None = Field(None, description="Who made the claim (ClaimReview's itemReviewed.author); "
+                                  "'' = the article's outlet; left out = unchanged.")
+    claimant_kind: Literal["person", "organization", ""] = ""
     version: Version
 
 
@@ -120,6 +124,8 @@ class ClaimOut(BaseModel):
     status: str
     assignee: str | None
     due: datetime | None
+    claimant: str = Field("", description="who made the claim; '' = the article's outlet")
+    claimant_kind: str = Field("", description="'person', 'organization', or '' with no claimant")
     version: int
     verdict: VerdictOut | None
 
@@ -134,6 +140,7 @@ class ArticleOut(BaseModel):
     title: str
     url: str | None
     byline: str
+    outlet: str = ""
     published_at: date | None
     created_at: datetime
     language: str = Field("", description="ISO 639-1 code, detected at intake or set by an editor; '' = unknown")

@@ -12,28 +12,21 @@ from collections.abc import Iterable
 from markupsafe import Markup
 
 from factcheck.models.views import ClaimView
-
-_BY = re.compile(r"^\s*by\s+", re.IGNORECASE)
-# A byline naming a desk, an agency or a newsroom rather than a person.
-_ORG_WORDS = re.compile(r"\b(staff|desk|newsroom|team|agency|press|news|reporters|editors|editorial|bureau|"
-                        r"service|inc|ltd|llc|gmbh|media|wire)\b\.?$", re.IGNORECASE)
-
+from factcheck.text.structure import site_of
 
 def _compact(d: dict) -> dict:
     return {k: v for k, v in d.items() if v is not None and v != "" and v != [] and v != {}}
 
 
-def byline_name(byline: str | None) -> str:
-    """"By Jane Doe" -> "Jane Doe"; whitespace collapsed."""
-    return " ".join(_BY.sub("", byline or "").split())
-
-
-def _byline_author(byline: str | None, publication: dict) -> dict | None:
-    name = byline_name(byline)
-    if not name:
-        return None
-    is_org = name.casefold() == str(publication.get("name", "")).casefold() or bool(_ORG_WORDS.search(name))
-    return {"@type": "Organization" if is_org else "Person", "name": name}
+def claim_author(claim, article) -> dict | None:
+    """Who made the claim: the claimant the checker named, else the outlet that published the article (as an
+    organisation). Never the byline: the reporter or editor who wrote the article did not make the claim."""
+    name = " ".join((claim.claimant or "").split())
+    if name:
+        kind = "Organization" if claim.claimant_kind == "organization" else "Person"
+        return {"@type": kind, "name": name}
+    outlet = " ".join((article.outlet or "").split()) or site_of(article.url)
+    return {"@type": "Organization", "name": outlet} if outlet else None
 
 
 def _rating(label: str, scale: list[dict]) -> dict:
@@ -54,7 +47,7 @@ def claim_review(view: ClaimView, *, publication: dict, scale: list[dict]) -> di
     item = _compact({
         "@type": "Claim",
         "appearance": [{"@type": "CreativeWork", "url": article.url}] if article.url else None,
-        "author": _byline_author(article.byline, publication),
+        "author": claim_author(claim, article),
         "datePublished": article.published_on.isoformat() if article.published_on else None,
     })
     return _compact({

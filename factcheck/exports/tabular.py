@@ -129,9 +129,10 @@ def claim_json(view: ClaimView, *, base_url: str) -> dict:
         "status": claim.status,
         "text": claim.text,
         "original_text": claim.original_text,
+        "claimant": claim.claimant, "claimant_kind": claim.claimant_kind,
         "score": claim.score,
         "article": {"id": article.id, "title": article.title, "url": article.url, "byline": article.byline,
-                    "published_on": _iso(article.published_on)},
+                    "outlet": article.outlet, "published_on": _iso(article.published_on)},
     }
     if view.published and view.verdict is not None:
         v = view.verdict

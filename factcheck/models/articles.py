@@ -24,7 +24,8 @@ class Article(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     title: str = Field(max_length=500)
     url: str | None = Field(default=None, max_length=2048)
-    byline: str = Field(default="", max_length=500)
+    byline: str = Field(default="", max_length=500)  # the names only: "Jane Doe", never "By Jane Doe"
+    outlet: str = Field(default="", max_length=200)  # who published it; "" = not known (the URL's site then)
     published_on: date | None = None
     body: str = Field(sa_column=Column(Text, nullable=False))
     boilerplate: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
@@ -54,6 +55,10 @@ class Claim(SQLModel, table=True):
     checkworthy: bool = False
     status: str = Field(default=ClaimStatus.new.value, max_length=16, index=True)
     status_reason: str = Field(default="", max_length=1000)
+    # Who made the claim (ClaimReview's itemReviewed.author): a speaker or an organisation the article quotes.
+    # "" = the article's outlet, as an organisation.
+    claimant: str = Field(default="", max_length=300)
+    claimant_kind: str = Field(default="", max_length=16)  # "person" | "organization" | "" (with no claimant)
     merged_into_id: int | None = Field(default=None, foreign_key="claims.id")
     assignee_id: int | None = Field(default=None, foreign_key="users.id", index=True)
     due_at: datetime | None = None

@@ -29,6 +29,7 @@ class ArticleRef:
     title: str
     url: str | None
     byline: str
+    outlet: str
     published_on: date | None
 
 
@@ -41,6 +42,8 @@ class ClaimRow:
     original_text: str
     score: float
     published_at: datetime | None
+    claimant: str
+    claimant_kind: str
 
 
 @dataclass(slots=True)

@@ -14,9 +14,11 @@ from factcheck.models import Article, Claim, ClaimStatus, Source, User
 from factcheck.services import history
 from factcheck.text.analysis import analyse
 from factcheck.text.language import ENGLISH_SCORER, detect_language
+from factcheck.text.structure import byline_name, site_of
 
 MAX_TITLE = 500
 MAX_BYLINE = 500
+MAX_OUTLET = 200
 MAX_URL = 2048
 MAX_SOURCES = 200
 DEFAULT_MAX_SENTENCES = 20_000
@@ -36,6 +38,7 @@ class ArticleDraft:
     url: str = ""
     byline: str = ""
     published_on: date | None = None
+    outlet: str = ""  # who published it; "" = the URL's site
     sources: list[str] = field(default_factory=list)
     boilerplate: list[str] = field(default_factory=list)
     language: str = ""  # ISO 639-1 as the editor confirmed it; "" = detect at intake
@@ -74,11 +77,14 @@ def validate_draft(draft: ArticleDraft, *, max_body_chars: int) -> ArticleDraft:
     errors: dict[str, str] = {}
     title = " ".join(clean_text(draft.title).split())
     body = clean_text(draft.body).strip("\n")
-    byline = " ".join(clean_text(draft.byline).split())
+    byline = byline_name(clean_text(draft.byline))  # the names, without "By" or "Edited by:"
     if not title:
         errors["title"] = "Give the article a title."
     elif len(title) > MAX_TITLE:
         errors["title"] = f"The title is {len(title)} characters; the limit is {MAX_TITLE}."
+    outlet = " ".join(clean_text(draft.outlet).split())
+    if len(outlet) > MAX_OUTLET:
+        errors["outlet"] = f"The outlet is {len(outlet)} characters; the limit is {MAX_OUTLET}."
     if len(byline) > MAX_BYLINE:
         errors["byline"] = f"The byline is {len(byline)} characters; the limit is {MAX_BYLINE}."
     if not body.strip():
@@ -99,6 +105,7 @@ def validate_draft(draft: ArticleDraft, *, max_body_chars: int) -> ArticleDraft:
         first = next(iter(errors.values()))
         raise ValidationError(first if len(errors) == 1 else "Please correct the marked fields.", fields=errors)
     return ArticleDraft(title=title, body=body, url=url or "", byline=byline, published_on=draft.published_on,
+                        outlet=outlet or site_of(url),
                         sources=sources, boilerplate=[clean_text(b)[:1000] for b in draft.boilerplate][:200],
                         language=re.sub(r"[^a-z-]", "", (draft.language or "").strip().lower())[:8])
 
@@ -135,7 +142,7 @@ def create_article(session: Session, *, draft: ArticleDraft, actor: User, thresh
     draft = validate_draft(draft, max_body_chars=max_body_chars)
     language = draft.language or detect_language(draft.body).code
     sentences = analyse_body(draft.body, threshold=threshold, max_sentences=max_sentences, language=language)
-    article = Article(title=draft.title, url=draft.url or None, byline=draft.byline,
+    article = Article(title=draft.title, url=draft.url or None, byline=draft.byline, outlet=draft.outlet,
                       published_on=draft.published_on, body=draft.body, boilerplate=draft.boilerplate,
                       language=language, threshold=threshold, created_by_id=actor.id)
     session.add(article)

@@ -22,6 +22,8 @@ from factcheck.services.claim_views import latest_verdicts
 from factcheck.services.claims import check_version, lock_version
 
 MAX_RATIONALE = 20_000
+MAX_CLAIMANT = 300
+CLAIMANT_KINDS = ("person", "organization")
 MAX_COMMENT = 20_000
 
 
@@ -99,7 +101,10 @@ def set_due(session: Session, *, claim: Claim, due: datetime | None, actor: User
 
 
 def propose_verdict(session: Session, *, claim: Claim, rating: str, rationale: str, claim_reviewed: str = "",
-                    actor: User, expected_version: int) -> Verdict:
+                    actor: User, expected_version: int, claimant: str | None = None,
+                    claimant_kind: str = "") -> Verdict:
+    """Propose (or revise) the verdict. `claimant` names who made the claim (None leaves it as it is, "" means
+    the article's outlet); `claimant_kind` is "person" or "organization"."""
     workflow.require(actor.role, "propose_verdict", ctx(claim, actor))
     if claim.status != S.in_progress:
         raise ValidationError("A verdict is proposed while the claim is in progress; "
@@ -117,6 +122,13 @@ def propose_verdict(session: Session, *, claim: Claim, rating: str, rationale: s
     claim_reviewed = " ".join(claim_reviewed.split()) or claim.text
     if len(claim_reviewed) > 5000:
         errors["claim_reviewed"] = "The restated claim is at most 5,000 characters."
+    if claimant is not None:
+        claimant = " ".join(claimant.split())
+        claimant_kind = (claimant_kind or "").strip().lower() if claimant else ""
+        if len(claimant) > MAX_CLAIMANT:
+            errors["claimant"] = f"Who made the claim is at most {MAX_CLAIMANT} characters."
+        if claimant and claimant_kind not in CLAIMANT_KINDS:
+            errors["claimant_kind"] = "Say whether a person or an organisation made the claim."
     if errors:
         raise ValidationError(next(iter(errors.values())) if len(errors) == 1 else "Please correct the marked fields.",
                               fields=errors)
@@ -127,6 +139,11 @@ def propose_verdict(session: Session, *, claim: Claim, rating: str, rationale: s
     session.add(verdict)
     history.record(session, actor=actor, kind="verdict", claim=claim, field="verdict",
                    old=previous.rating if previous else None, new=match)
+    if claimant is not None and (claimant, claimant_kind) != (claim.claimant, claim.claimant_kind):
+        history.record(session, actor=actor, kind="claimant", claim=claim, field="claimant",
+                       old=claim.claimant or None, new=claimant or None)
+        claim.claimant, claim.claimant_kind = claimant, claimant_kind
+        session.add(claim)
     return verdict
 
 

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 from factcheck.text.furniture import furniture_kind, is_heading_line, split_dateline
 
-__all__ = ["ArticleStructure", "Furniture", "detect_structure", "plain_structure", "normalise_text"]
+__all__ = ["ArticleStructure", "Furniture", "byline_name", "site_of", "detect_structure", "plain_structure", "normalise_text"]
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,12 @@ _BLANK_LINE = re.compile(r"\n[^\S\n]*\n\s*")
 _BYLINE = re.compile(
     r"((?:by|written by|reporting by|reported by|edited by|words by|story by|text by"
     r"|author|authors|posted by))\b\s*:?\s*\S.*",
+    re.IGNORECASE,
+)
+# The credit words before the names: what a byline is stored without.
+_BYLINE_PREFIX = re.compile(
+    r"^(?:[-–—|·•]\s*)?(?:by|written by|reporting by|reported by|edited by|words by|story by|text by"
+    r"|author|authors|posted by)\b\s*[:\-–—]?\s*(?=\S)",
     re.IGNORECASE,
 )
 _SOURCES_HEADING = re.compile(
@@ -91,6 +98,21 @@ def _is_byline(line: str) -> bool:
     if s.endswith("."):
         return len(s.rsplit(None, 1)[-1]) <= 4  # "Jr.", "D.C." -- not a sentence
     return True
+
+
+def byline_name(byline: str | None) -> str:
+    """The names of a byline without its credit words: "Edited by: Jonas Whitfield" -> "Jonas Whitfield",
+    "By Jane Doe and Li Wei" -> "Jane Doe and Li Wei"; whitespace collapsed."""
+    return " ".join(_BYLINE_PREFIX.sub("", " ".join((byline or "").split()), count=1).split())
+
+
+def site_of(url: str | None) -> str:
+    """The site an address belongs to, as a reader names it: "https://www.example.org/a" -> "example.org"."""
+    try:
+        host = (urlsplit(url or "").hostname or "").lower()
+    except ValueError:
+        return ""
+    return host.removeprefix("www.")
 
 
 def _is_heading(line: str) -> bool:
@@ -180,7 +202,7 @@ def detect_structure(raw: str) -> ArticleStructure:
     # Byline: among the first few non-empty lines.
     for i in nonempty[:6]:
         if not used[i] and not kinds[i] and _is_byline(lines[i]):
-            result.byline = lines[i].strip()
+            result.byline = byline_name(lines[i])
             used[i] = True
             break
 

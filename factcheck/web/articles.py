@@ -14,7 +14,7 @@ from factcheck.services import settings as newsroom
 from factcheck.services.claims import article_claims
 from factcheck.text.container import ContainerLimits
 from factcheck.text.decode import IntakeError, read_upload
-from factcheck.text.structure import detect_structure, plain_structure
+from factcheck.text.structure import byline_name, detect_structure, plain_structure, site_of
 from factcheck.http import settings
 from factcheck.text.furniture import furniture_kind
 from factcheck.text.language import LANGUAGES, detect_language
@@ -57,11 +57,13 @@ def _new_page(*, paste=None, upload=None, fetch_form=None, status: int = 200):
                            fetch_form=fetch_form or ImportUrlForm(prefix="import", formdata=None)), status
 
 
-def _review(structure, *, url: str = "", byline: str = "", title: str = "", published_on=None, reading=None):
+def _review(structure, *, url: str = "", byline: str = "", title: str = "", published_on=None, reading=None,
+            outlet: str = ""):
     form = ReviewForm(formdata=None, data={
         "title": title or structure.title,
         "url": url,
-        "byline": byline or structure.byline,
+        "byline": byline_name(byline or structure.byline),
+        "outlet": outlet or site_of(url),
         "published_on": published_on,
         "body": structure.body,
         "sources": "\n".join(structure.sources),
@@ -130,7 +132,7 @@ def confirm():
     if form.validate_on_submit():
         draft = intake.ArticleDraft(
             title=form.title.data, body=form.body.data, url=form.url.data or "", byline=form.byline.data or "",
-            published_on=form.published_on.data, sources=(form.sources.data or "").splitlines(),
+            outlet=form.outlet.data or "", published_on=form.published_on.data, sources=(form.sources.data or "").splitlines(),
             boilerplate=(form.boilerplate.data or "").splitlines(), language=form.language.data or "",
         )
         session = get_session()

@@ -68,7 +68,8 @@ def render_claim(claim: Claim, *, status: int = 200, **forms):
     forms.setdefault("source_form", SourceForm(formdata=None))
     verdict_form = forms.setdefault("verdict_form", VerdictForm(formdata=None, data={
         **version, "rating": verdict.rating if verdict else "", "rationale": verdict.rationale if verdict else "",
-        "claim_reviewed": verdict.claim_reviewed if verdict else claim.text}))
+        "claim_reviewed": verdict.claim_reviewed if verdict else claim.text,
+        "claimant": claim.claimant, "claimant_kind": claim.claimant_kind or "person"}))
     verdict_form.rating.choices = [(label, label) for label in newsroom.rating_labels(session)]
     forms.setdefault("comment_form", CommentForm(formdata=None))
     if following is not None:

@@ -46,7 +46,11 @@ class UploadForm(FlaskForm):
 class ReviewForm(FlaskForm):
     title = StringField("Headline", validators=[DataRequired(message="Give the article a title."), Length(max=500)])
     url = StringField("Article URL", validators=[Optional(), Length(max=2048)])
-    byline = StringField("Byline", validators=[Optional(), Length(max=500)])
+    byline = StringField("Byline", validators=[Optional(), Length(max=500)],
+                         description="The names only; “By” and “Edited by:” are left off.")
+    outlet = StringField("Outlet", validators=[Optional(), Length(max=200)],
+                         description="Who published it. Claims are attributed to it unless a checker names who "
+                                     "made them.")
     published_on = DateField("Publication date", validators=[Optional()])
     body = TextAreaField("Body", validators=[DataRequired(message="The article has no body text.")],
                          render_kw={"rows": 16},
@@ -168,6 +172,9 @@ class SourceForm(FlaskForm):
     submit = SubmitField("Add source")
 
 
+CLAIMANT_KINDS = [SelectChoice("person", "A person"), SelectChoice("organization", "An organisation")]
+
+
 class VerdictForm(VersionedForm):
     rating = SelectField("Rating", choices=[], validate_choice=False)
     rationale = TextAreaField("Rationale", validators=[DataRequired(message="Explain the verdict.")],
@@ -175,6 +182,10 @@ class VerdictForm(VersionedForm):
     claim_reviewed = TextAreaField("The claim as checked", validators=[Optional(), Length(max=5000)],
                                    render_kw={"rows": 2},
                                    description="Restate the claim precisely; it becomes ClaimReview's claimReviewed.")
+    claimant = StringField("Who made the claim", validators=[Optional(), Length(max=300)],
+                           description="The speaker or organisation the article attributes it to. Leave empty "
+                                       "for the outlet that published the article.")
+    claimant_kind = SelectField("Made by", choices=CLAIMANT_KINDS, default="person")
     submit = SubmitField("Save verdict")
 
 

@@ -168,7 +168,8 @@ def verdict(claim_id: int):
         return render_claim(claim, status=422, verdict_form=form)
     failed = apply(claim, "verdict_form", form, lambda s: review.propose_verdict(
         s, claim=claim, rating=form.rating.data or "", rationale=form.rationale.data,
-        claim_reviewed=form.claim_reviewed.data or "", actor=current_user, expected_version=version_of(form)))
+        claim_reviewed=form.claim_reviewed.data or "", actor=current_user, expected_version=version_of(form),
+        claimant=form.claimant.data or "", claimant_kind=form.claimant_kind.data or ""))
     if failed:
         return failed
     flash("Verdict saved. Submit the claim for review when the sources are in.", "success")

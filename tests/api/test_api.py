@@ -58,20 +58,20 @@ def test_openapi_document_is_public_and_describes_bearer_auth(app):
 
 def test_bring_in_an_article_and_read_it_back(api):
     resp = api("eve").post("/api/v1/articles", {"title": "  Ferry   terminal ", "body": builders.STORY,
-                                                "url": "https://example.org/ferry", "byline": "Jo Reporter",
+                                                "url": "https://example.org/ferry", "byline": "By Jo Reporter",
                                                 "published_at": "2025-05-03"})
     assert resp.status_code == 201, resp.get_json()
     article = resp.get_json()
     assert article["title"] == "Ferry terminal"
-    assert (article["url"], article["byline"], article["published_at"]) == (
-        "https://example.org/ferry", "Jo Reporter", "2025-05-03")
+    assert (article["url"], article["byline"], article["outlet"], article["published_at"]) == (
+        "https://example.org/ferry", "Jo Reporter", "example.org", "2025-05-03")
     assert article["created_at"].endswith(("Z", "+00:00"))
     statuses = [c["status"] for c in article["claims"]]
     assert statuses.count("new") == 3 and statuses.count("candidate") == 2
     first = article["claims"][0]
     assert first["text"].startswith("Port Alder opened") and first["article_id"] == article["id"]
     assert set(first) == {"id", "article_id", "text", "original_text", "start", "end", "score", "checkworthy",
-                          "reasons", "status", "assignee", "due", "version", "verdict"}
+                          "reasons", "status", "assignee", "due", "claimant", "claimant_kind", "version", "verdict"}
     assert first["verdict"] is None and first["assignee"] is None and first["version"] == 1
 
     again = api("carl").get(f"/api/v1/articles/{article['id']}")
@@ -122,8 +122,10 @@ def test_the_whole_review_cycle(api, claim):
                                       "screenshot_url"}
 
     resp = api("carl").put(f"/api/v1/claims/{claim.id}/verdict", {
-        "rating": "mostly true", "rationale": "The minutes give $31.4 million.", "version": assigned["version"]})
+        "rating": "mostly true", "rationale": "The minutes give $31.4 million.", "version": assigned["version"],
+        "claimant": "Port Alder council", "claimant_kind": "organization"})
     assert resp.status_code == 200, resp.get_json()
+    assert (resp.get_json()["claimant"], resp.get_json()["claimant_kind"]) == ("Port Alder council", "organization")
     verdict = resp.get_json()["verdict"]
     assert verdict == {"rating": "Mostly true", "rationale": "The minutes give $31.4 million.",
                        "claim_reviewed": claim.text, "proposed_by": "carl"}

@@ -11,7 +11,7 @@ def test_editor_brings_in_an_article_and_shapes_claims(page, server, sample_text
 
     # The detected structure is shown for correction before anything is saved.
     assert page.get_by_label("Headline").input_value().startswith("Kazakhstan Joins Abraham Accords")
-    assert page.get_by_label("Byline").input_value() == "Edited by: Татьяна Гуринович"
+    assert page.get_by_label("Byline").input_value() == "Татьяна Гуринович"
     assert len(page.get_by_label("Cited sources (one per line)").input_value().splitlines()) == 6
     assert "Did you find an error" in page.get_by_label("Set aside as page furniture (one per line)").input_value()
     assert "Did you find an error" not in page.get_by_label("Body").input_value()

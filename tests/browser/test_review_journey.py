@@ -132,7 +132,7 @@ def test_claims_go_from_paste_to_published_and_exported(page, server, cited_web)
     page.get_by_label("Article text").fill(ARTICLE)
     page.get_by_role("button", name="Detect structure", exact=True).click()
     assert page.get_by_label("Headline").input_value() == "Riverside Water Plant Upgrade Finished Ahead of Schedule"
-    assert page.get_by_label("Byline").input_value() == "Edited by: Jonas Whitfield"
+    assert page.get_by_label("Byline").input_value() == "Jonas Whitfield"  # the names, no credit words
     assert len(page.get_by_label("Cited sources (one per line)").input_value().splitlines()) == 2
     assert "Did you find an error" in page.get_by_label("Set aside as page furniture (one per line)").input_value()
     page.screenshot(path=ARTIFACTS / "review-intake-structure.png", full_page=True)

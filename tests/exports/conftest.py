@@ -23,7 +23,7 @@ class Desk:
     def __init__(self, session, people):
         self.session, self.people = session, people
         self.article = article(session, by=people["eve"])
-        self.article.url, self.article.byline = ARTICLE_URL, "By Jane Doe"
+        self.article.url, self.article.byline, self.article.outlet = ARTICLE_URL, "Jane Doe", "Port Alder Gazette"
         self.article.published_on = date(2025, 5, 3)
         session.add(self.article)
         session.commit()

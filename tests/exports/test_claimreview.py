@@ -83,7 +83,8 @@ def test_every_field_of_a_published_claim(session, desk, published_claim):
         "reviewRating": {"@type": "Rating", "alternateName": "Mostly true", "ratingValue": 4, "bestRating": 5,
                          "worstRating": 1},
         "itemReviewed": {"@type": "Claim", "appearance": [{"@type": "CreativeWork", "url": ARTICLE_URL}],
-                         "author": {"@type": "Person", "name": "Jane Doe"}, "datePublished": "2025-05-03"},
+                         "author": {"@type": "Organization", "name": "Port Alder Gazette"},
+                         "datePublished": "2025-05-03"},
     }
 
 
@@ -102,7 +103,8 @@ def test_extruct_finds_only_the_published_review(session, desk, published_claim,
         ("Mostly true", 4, 5, 1)
     item = found["itemReviewed"]
     assert item["@type"] == "Claim" and item["appearance"][0]["url"] == ARTICLE_URL
-    assert item["author"] == {"@type": "Person", "name": "Jane Doe"} and item["datePublished"] == "2025-05-03"
+    assert item["author"] == {"@type": "Organization", "name": "Port Alder Gazette"}
+    assert item["datePublished"] == "2025-05-03"
     assert "SECRET" not in html and f"/fact-checks/{in_review_claim.id}" not in html
     assert f"/fact-checks/{new_claim.id}" not in html
 
@@ -122,7 +124,7 @@ def test_pyld_expands_it_to_schema_org_terms(session, desk, published_claim):
     item = node[SCHEMA + "itemReviewed"][0]
     assert item["@type"] == [SCHEMA + "Claim"]
     assert item[SCHEMA + "appearance"][0][SCHEMA + "url"][0]["@value"] == ARTICLE_URL
-    assert item[SCHEMA + "author"][0]["@type"] == [SCHEMA + "Person"]
+    assert item[SCHEMA + "author"][0]["@type"] == [SCHEMA + "Organization"]
     assert node[SCHEMA + "author"][0][SCHEMA + "name"][0]["@value"] == "Demo Fact-Check Desk"
 
 
@@ -167,7 +169,7 @@ def test_newsroom_scale_and_publication_are_used(session, desk, people):
 
 
 def test_missing_values_are_omitted_not_null(session, desk):
-    desk.article.url, desk.article.byline, desk.article.published_on = None, "", None
+    desk.article.url, desk.article.byline, desk.article.published_on, desk.article.outlet = None, "", None, ""
     session.add(desk.article)
     session.commit()
     c = desk.publish()
@@ -178,23 +180,46 @@ def test_missing_values_are_omitted_not_null(session, desk):
     assert review["claimReviewed"] == c.text  # the restated claim defaults to the claim's wording
 
 
-@pytest.mark.parametrize("byline, expected", [
-    ("By Jane Doe", {"@type": "Person", "name": "Jane Doe"}),
-    ("by   Ann  Lee ", {"@type": "Person", "name": "Ann Lee"}),
-    ("BY Newsroom Staff", {"@type": "Organization", "name": "Newsroom Staff"}),
-    ("Byron Bay", {"@type": "Person", "name": "Byron Bay"}),
-])
-def test_byline_becomes_the_claim_author(session, desk, byline, expected):
+@pytest.mark.parametrize("byline", ["Edited by: Jonas Whitfield", "Jonas Whitfield", "BY Newsroom Staff"])
+def test_the_byline_is_never_the_claim_author(session, desk, byline):
+    """The reporter or editor wrote the article; the claim was made by whoever the article quotes, which is
+    the outlet until a checker names someone."""
     desk.article.byline = byline
     session.add(desk.article)
     session.commit()
     c = desk.publish()
     [view] = desk.views([c])
-    assert claim_review(view, **kw(session))["itemReviewed"]["author"] == expected
+    assert claim_review(view, **kw(session))["itemReviewed"]["author"] == \
+        {"@type": "Organization", "name": "Port Alder Gazette"}
+
+
+def test_without_an_outlet_the_author_is_the_site_of_the_article(session, desk):
+    desk.article.outlet = ""
+    session.add(desk.article)
+    session.commit()
+    [view] = desk.views([desk.publish()])
+    assert claim_review(view, **kw(session))["itemReviewed"]["author"] == \
+        {"@type": "Organization", "name": "news.example.org"}
+
+
+@pytest.mark.parametrize("kind, schema_type", [("person", "Person"), ("organization", "Organization")])
+def test_the_checker_names_who_made_the_claim(session, desk, people, kind, schema_type):
+    from factcheck.services import review
+
+    c = desk.claim()
+    review.assign(session, claim=c, assignee=people["carl"], actor=people["eve"], expected_version=c.version)
+    review.propose_verdict(session, claim=c, rating="False", rationale="No.", claimant="  Mayor  Ann Lee ",
+                           claimant_kind=kind, actor=people["carl"], expected_version=c.version)
+    session.commit()
+    assert (c.claimant, c.claimant_kind) == ("Mayor Ann Lee", kind)
+    c = desk.publish(c)
+    [view] = desk.views([c])
+    assert claim_review(view, **kw(session))["itemReviewed"]["author"] == {"@type": schema_type,
+                                                                           "name": "Mayor Ann Lee"}
 
 
 def test_hostile_strings_cannot_break_out_of_the_script(session, desk):
-    desk.article.byline = "By " + HOSTILE
+    desk.article.outlet = HOSTILE
     session.add(desk.article)
     session.commit()
     c = desk.publish(claim_reviewed="Terminal " + HOSTILE, rationale="Because " + HOSTILE)

@@ -85,7 +85,8 @@ def test_json_parses_with_article_verdict_sources_corrections_history(desk, peop
     pub, open_ = doc["claims"]
     assert pub["id"] == published_claim.id and pub["status"] == "published"
     assert pub["article"] == {"id": desk.article.id, "title": "Ferry terminal opens", "url": ARTICLE_URL,
-                              "byline": "By Jane Doe", "published_on": "2025-05-03"}
+                              "byline": "Jane Doe", "outlet": "Port Alder Gazette",
+                              "published_on": "2025-05-03"}
     v = pub["verdict"]
     assert (v["rating"], v["claim_reviewed"], v["rationale"]) == \
         ("Mostly true", "The terminal cost $31 million.", "The council's table 3 agrees.")

@@ -90,7 +90,20 @@ def test_sample_article_end_to_end(session, people, sample_text):
     session.commit()
     claims = claims_of(session, a)
     assert len(claims) == 17
-    assert a.byline == "Edited by: Татьяна Гуринович"
+    assert a.byline == "Татьяна Гуринович"
     assert session.exec(select(func.count()).select_from(Source).where(Source.article_id == a.id)).one() == 6
     texts = " ".join(c.text for c in claims)
     assert "Did you find an error" not in texts and "News18" not in texts
+
+
+def test_bylines_are_stored_without_credit_words_and_the_outlet_defaults_to_the_site(session, people):
+    a = intake.create_article(session, draft=intake.ArticleDraft(
+        title="Ferry timetable", body="The ferry cut weekend crossings from 14 to 9 in 2026.",
+        byline="Edited by:  Jonas Whitfield", url="https://www.gazette.example.org/ferry"),
+        actor=people["eve"], threshold=0.5, max_body_chars=100_000)
+    assert (a.byline, a.outlet) == ("Jonas Whitfield", "gazette.example.org")
+    b = intake.create_article(session, draft=intake.ArticleDraft(
+        title="Ferry timetable", body="The ferry cut weekend crossings from 14 to 9 in 2026.", byline="By Lena Park",
+        outlet=" Port Alder  Gazette ", url="https://gazette.example.org/ferry"),
+        actor=people["eve"], threshold=0.5, max_body_chars=100_000)
+    assert (b.byline, b.outlet) == ("Lena Park", "Port Alder Gazette")

@@ -39,7 +39,7 @@ References:\r
 def test_structure_sample_shaped_article():
     r = detect_structure(ARTICLE)
     assert r.title == "City Council Approves New Tram Line After Decade of Delays"
-    assert r.byline == "By Maria Lindqvist | 12 March 2025"
+    assert r.byline == "Maria Lindqvist | 12 March 2025"  # stored without its credit word
     paragraphs = r.body.split("\n\n")
     assert len(paragraphs) == 3
     assert paragraphs[0].startswith("The city council voted")
@@ -171,7 +171,7 @@ def test_structure_real_sample():
         pytest.skip("sample article not available")
     r = detect_structure(SAMPLE.read_text(encoding="utf-8"))
     assert r.title == "Kazakhstan Joins Abraham Accords Amid US Summit Focused on Critical Minerals"
-    assert r.byline == "Edited by: Татьяна Гуринович"
+    assert r.byline == "Татьяна Гуринович"
     paragraphs = r.body.split("\n\n")
     assert len(paragraphs) == 5
     assert paragraphs[0].startswith("On November 6, 2025")
@@ -183,3 +183,14 @@ def test_structure_real_sample():
         "Did you find an error or inaccuracy?",
         "We will consider your comments as soon as possible.",
     ]
+
+
+@pytest.mark.parametrize("line, names", [
+    ("Edited by: Jonas Whitfield", "Jonas Whitfield"), ("By  Jane Doe", "Jane Doe"), ("BY Newsroom Staff", "Newsroom Staff"),
+    ("Reporting by Reuters", "Reuters"), ("Author: Ann Lee", "Ann Lee"), ("— By Li Wei", "Li Wei"),
+    ("Byron Bay", "Byron Bay"), ("Jane Doe", "Jane Doe"), ("By", "By"), ("", ""),
+])
+def test_byline_name_drops_the_credit_words(line, names):
+    from factcheck.text.structure import byline_name
+
+    assert byline_name(line) == names

@@ -39,7 +39,7 @@ def test_paste_review_confirm(as_user, session):
     html = resp.get_data(as_text=True)
     fields = _review_fields(html)
     assert fields["title"] == "Riverside Clinic Closes Night Ward After Staff Shortage"
-    assert fields["byline"] == "By Anna Lindqvist"
+    assert fields["byline"] == "Anna Lindqvist"
     assert "Share this article" not in fields["body"] and "Share this article" in fields["boilerplate"]
     assert fields["sources"].splitlines() == ["Health board statement", "Nursing union letter"]
     assert session.exec(select(func.count()).select_from(Article)).one() == 0  # nothing saved yet
