@@ -10,6 +10,7 @@ import shutil
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 DEV_SECRET_KEY = "dev-only-not-secret"
 
@@ -57,6 +58,32 @@ def _login_limit(env: dict[str, str]) -> str | None:
     return raw
 
 
+BASE_URL_DEFAULT = "http://127.0.0.1:5000"
+
+
+def _base_url(env: dict[str, str]) -> str:
+    """FACTCHECK_BASE_URL (alias FACTCHECK_PUBLIC_URL): the address readers and API clients reach the desk at.
+
+    Every absolute link the desk hands out starts with it; the request's Host header, which a client
+    chooses, is never used."""
+    given = {name: env[name].strip().rstrip("/") for name in ("FACTCHECK_BASE_URL", "FACTCHECK_PUBLIC_URL")
+             if (env.get(name) or "").strip()}
+    if len(set(given.values())) > 1:
+        raise ConfigError("FACTCHECK_BASE_URL and FACTCHECK_PUBLIC_URL (its older name) are both set and differ; "
+                          "set FACTCHECK_BASE_URL only.")
+    name, raw = next(iter(given.items()), ("FACTCHECK_BASE_URL", BASE_URL_DEFAULT))
+    try:
+        parts = urlsplit(raw)
+        parts.port  # noqa: B018 - raises ValueError for a port that is not a number
+    except ValueError:
+        parts = None
+    if parts is None or parts.scheme not in ("http", "https") or not parts.hostname or parts.query \
+            or parts.fragment or "@" in parts.netloc:
+        raise ConfigError(f"{name} must be the desk's address, such as https://desk.example.org (http or https, "
+                          f"no user, query or fragment), got {raw!r}.")
+    return raw
+
+
 @dataclass(frozen=True)
 class Settings:
     instance_dir: Path
@@ -78,13 +105,18 @@ class Settings:
     recheck_after: timedelta              # re-fetch archived sources this often
     sweep_every: float                    # seconds between sweeps in embedded mode
     run_jobs: bool                        # False: this process only records jobs (another process runs them)
-    public_url: str                       # this desk's own address, for links in exports
+    public_url: str                       # FACTCHECK_BASE_URL: this desk's own address, for every absolute link
     fetch_per_host: int                   # politeness: concurrent fetches per host
     fetch_host_delay: float               # politeness: seconds between fetch starts on one host
     login_limit: str | None = "10 per minute"  # failed sign-ins per account and per address; None = no throttle
     proxy_fix: bool = False               # trust one proxy's X-Forwarded-Proto and X-Forwarded-For
     max_unpacked_bytes: int = 32 * 1024 * 1024  # a .docx (any container) may unpack to at most this much
     max_sentences: int = 20_000           # sentences in one article body; far above any real article
+
+    @property
+    def base_url(self) -> str:
+        """The desk's configured address (FACTCHECK_BASE_URL), without a trailing slash."""
+        return self.public_url
 
     @property
     def signing_dir(self) -> Path:
@@ -156,7 +188,7 @@ class Settings:
             recheck_after=timedelta(hours=_int(env, "FACTCHECK_RECHECK_AFTER_HOURS", 24 * 7)),
             sweep_every=float(_int(env, "FACTCHECK_SWEEP_EVERY", 15)),
             run_jobs=_bool(env, "FACTCHECK_RUN_JOBS", True),
-            public_url=(env.get("FACTCHECK_PUBLIC_URL") or "http://127.0.0.1:5000").rstrip("/"),
+            public_url=_base_url(env),
             fetch_per_host=_int(env, "FACTCHECK_FETCH_PER_HOST", 2),
             fetch_host_delay=_int(env, "FACTCHECK_FETCH_HOST_DELAY_MS", 200, minimum=0) / 1000,
             instance_dir=instance,

@@ -1,9 +1,16 @@
 """What the web pages and the JSON API share, so that neither imports the other: the CSRF extension, the request's
-database session when a request fails, and the links to archived evidence."""
+database session when a request fails, absolute links from the configured base URL, and archived evidence (its
+links and the serving of its files)."""
 from __future__ import annotations
 
-from flask import current_app, g, request, url_for
+from dataclasses import dataclass
+
+from flask import abort, current_app, g, has_request_context, request, send_file, url_for
 from flask_wtf.csrf import CSRFProtect
+from werkzeug.exceptions import RequestedRangeNotSatisfiable
+
+from factcheck.db import get_session
+from factcheck.models import Capture
 
 csrf = CSRFProtect()
 
@@ -57,13 +64,74 @@ def database_went_away(exc: Exception) -> None:
     current_app.logger.warning("Database unavailable on %s %s: %s", request.method, request.path, cause[0])
 
 
-def capture_urls(cap, *, external: bool = False) -> dict:
-    """Where a capture's archived files are served (pages and API link to the same routes)."""
+def absolute_url(endpoint: str, **values) -> str:
+    """An absolute link to hand out (API answers, reset links): the configured base URL (FACTCHECK_BASE_URL)
+    and the route's path. Never `url_for(..., _external=True)`: that trusts the request's Host header, which
+    the client chooses, and a link to evil.example would travel in answers, exports and e-mails."""
+    path = url_for(endpoint, **values)
+    root = request.script_root if has_request_context() else ""
+    if root and path.startswith(root + "/"):
+        path = path[len(root):]  # the base URL already includes the prefix the app is mounted under
+    return settings().base_url + path
+
+
+@dataclass(frozen=True)
+class EvidenceFile:
+    """One kind of archived file of a capture: the column naming it in the store and how it is served."""
+    attr: str
+    mimetype: str
+    download: str | None = None   # a filename pattern ({id}) for files served as a download
+
+
+EVIDENCE = {
+    "warc": EvidenceFile("warc_path", "application/warc", "capture-{id}.warc.gz"),
+    "text": EvidenceFile("text_path", "text/plain; charset=utf-8"),
+    "screenshot": EvidenceFile("screenshot_path", "image/png"),
+}
+# The pages' routes and the API's, per kind (the API's are for bearer tokens; the pages' need a sign-in).
+_PAGE_ENDPOINTS = {kind: f"evidence.{kind}" for kind in EVIDENCE}
+_API_ENDPOINTS = {kind: f"api.capture_{kind}" for kind in EVIDENCE}
+
+
+def capture_urls(cap, *, api: bool = False) -> dict:
+    """Where a capture's archived files are served: the pages' routes as paths (for the pages and their
+    scripts), or with `api` the API's routes as absolute links from the configured base URL."""
     if cap is None:
-        return {"warc_url": None, "text_url": None, "screenshot_url": None}
-    return {
-        "warc_url": url_for("evidence.warc", capture_id=cap.id, _external=external) if cap.warc_path else None,
-        "text_url": url_for("evidence.text", capture_id=cap.id, _external=external) if cap.text_path else None,
-        "screenshot_url": url_for("evidence.screenshot", capture_id=cap.id, _external=external)
-        if cap.screenshot_path else None,
-    }
+        return {f"{kind}_url": None for kind in EVIDENCE}
+    link = absolute_url if api else url_for
+    endpoints = _API_ENDPOINTS if api else _PAGE_ENDPOINTS
+    return {f"{kind}_url": link(endpoints[kind], capture_id=cap.id) if getattr(cap, f.attr) else None
+            for kind, f in EVIDENCE.items()}
+
+
+def send_evidence(capture_id: int, kind: str):
+    """Serve one archived file of a capture, read only through the archive store; 404 when there is none.
+
+    Archived content is never served as live HTML from the app's origin: text is text/plain, the WARC a
+    download, the screenshot a PNG, each with a sandboxing CSP and nosniff, and never kept by a shared cache."""
+    spec = EVIDENCE[kind]
+    cap = get_session().get(Capture, capture_id)
+    name = getattr(cap, spec.attr, None) if cap is not None else None
+    if not name:
+        abort(404)
+    store = current_app.extensions["factcheck.archive"]
+    try:
+        size, fh = store.size(name), store.open(name)
+    except (ValueError, FileNotFoundError):
+        abort(404)
+    download = spec.download.format(id=capture_id) if spec.download else None
+    resp = send_file(fh, mimetype=spec.mimetype, as_attachment=download is not None, download_name=download,
+                     conditional=False, etag=False)
+    # A stored file never changes (it is named by its hash), so its name is a strong ETag; with its size a
+    # client may also resume a large WARC with a Range request.
+    resp.set_etag(name.rsplit("/", 1)[-1].split(".")[0])
+    resp.content_length = size
+    try:
+        resp = resp.make_conditional(request.environ, accept_ranges=True, complete_length=size)
+    except RequestedRangeNotSatisfiable:
+        fh.close()
+        raise
+    resp.headers["Cache-Control"] = "private, no-store"  # evidence needs a sign-in or a token: no shared cache
+    resp.headers["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    resp.headers["X-Content-Type-Options"] = "nosniff"
+    return resp

@@ -62,3 +62,28 @@ def test_app_cookie_settings(tmp_path):
 
 def test_templates_are_found_from_the_checkout():
     assert (templates_dir() / "base.html").is_file()
+
+
+def test_the_base_url_comes_from_FACTCHECK_BASE_URL_or_its_older_name(tmp_path):
+    dev = {"FACTCHECK_DEV": "1"}
+    assert Settings.from_env(dev, instance_dir=tmp_path).base_url == "http://127.0.0.1:5000"
+    assert Settings.from_env({**dev, "FACTCHECK_BASE_URL": "https://desk.example.org/checks/"},
+                             instance_dir=tmp_path).base_url == "https://desk.example.org/checks"
+    old = Settings.from_env({**dev, "FACTCHECK_PUBLIC_URL": "https://desk.example.org"}, instance_dir=tmp_path)
+    assert old.base_url == old.public_url == "https://desk.example.org"
+    both = {**dev, "FACTCHECK_BASE_URL": "https://desk.example.org", "FACTCHECK_PUBLIC_URL": "https://desk.example.org/"}
+    assert Settings.from_env(both, instance_dir=tmp_path).base_url == "https://desk.example.org"
+
+
+@pytest.mark.parametrize("env", [
+    {"FACTCHECK_BASE_URL": "https://a.example", "FACTCHECK_PUBLIC_URL": "https://b.example"},
+    {"FACTCHECK_BASE_URL": "desk.example.org"},
+    {"FACTCHECK_BASE_URL": "ftp://desk.example.org"},
+    {"FACTCHECK_BASE_URL": "https://desk.example.org/?x=1"},
+    {"FACTCHECK_BASE_URL": "https://user:pw@desk.example.org"},
+    {"FACTCHECK_PUBLIC_URL": "https://desk.example.org:port"},
+])
+def test_a_bad_base_url_stops_the_app_naming_the_variable(tmp_path, env):
+    with pytest.raises(ConfigError) as info:
+        Settings.from_env({"FACTCHECK_DEV": "1", **env}, instance_dir=tmp_path)
+    assert any(name in str(info.value) for name in env)

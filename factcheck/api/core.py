@@ -7,9 +7,11 @@ and the user behind the token is `flask.g.api_user`, passed to services as `acto
 from __future__ import annotations
 
 import json
+from functools import wraps
 from typing import Any, Callable, TypeVar
 
 from flask import Blueprint, Response, current_app, g, jsonify, request
+from spectree import Response as SpecResponse
 from spectree import SecurityScheme, SpecTree
 from spectree.models import SecuritySchemeData
 from spectree.plugins.flask_plugin import FlaskPlugin
@@ -113,6 +115,33 @@ spec = SpecTree(
     nested_naming_strategy=lambda _parent, child: child,
 )
 spec.register(bp)
+
+
+class FileResponse(SpecResponse):
+    """A 200 that is a file, not JSON: in the OpenAPI document as binary content of its media type."""
+
+    def __init__(self, mimetype: str, description: str, **errors):
+        super().__init__(HTTP_200=(None, description), **errors)
+        self.mimetype = mimetype
+
+    def generate_spec(self, *args, **kwargs) -> dict[str, Any]:
+        responses = super().generate_spec(*args, **kwargs)
+        responses["200"]["content"] = {self.mimetype: {"schema": {"type": "string", "format": "binary"}}}
+        return responses
+
+
+def file_route(mimetype: str, description: str, *, errors: dict, tags: list[str]):
+    """A route that answers with a file: in the OpenAPI document like every route, but its answer does not pass
+    through spectree, which would read a file response whole (and cannot read one sent straight from disk)
+    to validate it against a JSON model it does not have. Its errors are the API's JSON errors as usual."""
+    def decorate(func):
+        documented = spec.validate(resp=FileResponse(mimetype, description, **errors), tags=tags)(func)
+
+        @wraps(documented)  # __wrapped__ leads spectree to the documented function's metadata
+        def view(*args, **kwargs):
+            return func(*args, **kwargs)
+        return view
+    return decorate
 
 
 # ---------------------------------------------------------------------------------------------- auth

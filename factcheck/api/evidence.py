@@ -1,13 +1,14 @@
-"""What surrounds a claim: its sources, comments and history."""
+"""What surrounds a claim: its sources, comments and history, and the archived files of its sources' captures."""
 from __future__ import annotations
 
 from spectree import Response
 
 from factcheck.api.claims import ID, READ_ERRORS, WRITE_ERRORS, load
-from factcheck.api.core import actor, bp, spec, write
+from factcheck.api.core import actor, bp, file_route, spec, write
 from factcheck.api.present import comment_out, event_out, source_out
 from factcheck.api.schemas import CommentIn, CommentList, CommentOut, EventList, SourceIn, SourceOut
 from factcheck.db import get_session
+from factcheck.http import EVIDENCE, send_evidence
 from factcheck.services import history, review, sources
 
 
@@ -52,3 +53,33 @@ def add_comment(claim_id: int, json: CommentIn):
     claim = load(claim_id)
     comment = write(lambda s: review.add_comment(s, claim=claim, body=json.body, actor=actor()))
     return comment_out(comment, actor()), 201
+
+
+# ------------------------------------------------------------------------------------- archived files
+
+CAPTURE = "<int(min=1, max=2147483647):capture_id>"
+
+
+def _file(kind: str, description: str):
+    return file_route(EVIDENCE[kind].mimetype.split(";")[0], description, errors=READ_ERRORS, tags=["evidence"])
+
+
+@bp.get(f"/captures/{CAPTURE}/warc")
+@_file("warc", "The capture's WARC (gzip), as a download.")
+def capture_warc(capture_id: int):
+    """The WARC of a capture: every request and response, redirects included (404 until it is archived)."""
+    return send_evidence(capture_id, "warc")
+
+
+@bp.get(f"/captures/{CAPTURE}/text")
+@_file("text", "The page's readable text.")
+def capture_text(capture_id: int):
+    """The readable text extracted from the archived page, as plain text (404 when it had none)."""
+    return send_evidence(capture_id, "text")
+
+
+@bp.get(f"/captures/{CAPTURE}/screenshot")
+@_file("screenshot", "A PNG of the archived page.")
+def capture_screenshot(capture_id: int):
+    """A screenshot of the archived page as it was served, rendered offline (404 when none was taken)."""
+    return send_evidence(capture_id, "screenshot")

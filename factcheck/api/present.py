@@ -71,10 +71,10 @@ def capture_out(capture: Capture | None) -> CaptureOut | None:
 
     if capture is None:
         return None
-    return CaptureOut(state=capture.state, reason=capture.reason, attempts=capture.attempts,
+    return CaptureOut(id=capture.id, state=capture.state, reason=capture.reason, attempts=capture.attempts,
                       final_url=capture.final_url, http_status=capture.http_status,
                       content_type=capture.content_type, sha256=capture.sha256, size=capture.size,
-                      title=capture.title, captured_at=utc(capture.captured_at), **capture_urls(capture, external=True))
+                      title=capture.title, captured_at=utc(capture.captured_at), **capture_urls(capture, api=True))
 
 
 def source_out(session: Session, source: Source) -> SourceOut:

@@ -151,6 +151,7 @@ class ArticleOut(BaseModel):
 
 
 class CaptureOut(BaseModel):
+    id: int
     state: str
     reason: str
     attempts: int
@@ -161,8 +162,8 @@ class CaptureOut(BaseModel):
     size: int | None
     title: str | None
     captured_at: datetime | None
-    warc_url: str | None = None
-    text_url: str | None = None
+    warc_url: str | None = None          # /api/v1/captures/<id>/warc etc., absolute from FACTCHECK_BASE_URL;
+    text_url: str | None = None          # download them with the same bearer token
     screenshot_url: str | None = None
 
 

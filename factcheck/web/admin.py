@@ -7,6 +7,7 @@ from flask_login import current_user
 from factcheck import workflow
 from factcheck.db import get_session
 from factcheck.errors import ValidationError
+from factcheck.http import absolute_url
 from factcheck.services import settings as newsroom
 from factcheck.services import passwords, tokens, users
 from factcheck.web.account_forms import ConfirmForm, TokenCreateForm
@@ -116,7 +117,7 @@ def user_reset_link(user_id: int):
         flash(exc.message, "danger")
         return redirect(url_for("admin.user_list"))
     session.commit()
-    link = url_for("auth.reset_password", token=raw, _external=True)
+    link = absolute_url("auth.reset_password", token=raw)  # the configured address, never the Host header
     resp = make_response(render_template("admin/reset_link.html", person=user, link=link, expires=expires))
     resp.headers["Cache-Control"] = "no-store"
     return resp

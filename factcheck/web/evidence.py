@@ -1,14 +1,15 @@
 """Archived evidence: capture states for live updates, and the archived files themselves.
 
 Archived content is never served as live HTML from the app's origin: text is text/plain, the
-WARC is a download, the screenshot a PNG, each with a sandboxing CSP and nosniff.
+WARC is a download, the screenshot a PNG, each with a sandboxing CSP and nosniff (factcheck.http.send_evidence,
+which the API's routes share).
 """
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, jsonify, send_file
+from flask import Blueprint, jsonify
 
 from factcheck.db import get_session
-from factcheck.http import capture_urls
+from factcheck.http import capture_urls, send_evidence
 from factcheck.models import Capture
 from factcheck.models.jobs import CAPTURE_LABELS, UNFINISHED
 from factcheck.services import claim_views
@@ -42,33 +43,17 @@ def claim_captures(claim_id: int):
     return jsonify({"sources": items, "pending": pending})
 
 
-def _file(capture_id: int, attr: str, mimetype: str, *, download: str | None = None):
-    cap = get_session().get(Capture, capture_id)
-    if cap is None or not getattr(cap, attr):
-        abort(404)
-    store = current_app.extensions["factcheck.archive"]
-    try:
-        fh = store.open(getattr(cap, attr))
-    except (ValueError, FileNotFoundError):
-        abort(404)
-    resp = send_file(fh, mimetype=mimetype, as_attachment=download is not None, download_name=download,
-                     conditional=True, etag=False)
-    resp.headers["Cache-Control"] = "private, no-store"  # evidence needs a sign-in: never in a shared cache
-    resp.headers["Content-Security-Policy"] = "sandbox; default-src 'none'"
-    resp.headers["X-Content-Type-Options"] = "nosniff"
-    return resp
-
-
 @bp.get("/captures/<int:capture_id>/text")
 def text(capture_id: int):
-    return _file(capture_id, "text_path", "text/plain; charset=utf-8")
+    return send_evidence(capture_id, "text")
 
 
 @bp.get("/captures/<int:capture_id>/warc")
 def warc(capture_id: int):
-    return _file(capture_id, "warc_path", "application/warc", download=f"capture-{capture_id}.warc.gz")
+    return send_evidence(capture_id, "warc")
 
 
 @bp.get("/captures/<int:capture_id>/screenshot")
 def screenshot(capture_id: int):
-    return _file(capture_id, "screenshot_path", "image/png")
+    return send_evidence(capture_id, "screenshot")
+

@@ -52,7 +52,8 @@ def test_openapi_document_is_public_and_describes_bearer_auth(app):
             "/api/v1/claims/{claim_id}/assign", "/api/v1/claims/{claim_id}/sources", "/api/v1/sources/{source_id}",
             "/api/v1/claims/{claim_id}/verdict", "/api/v1/claims/{claim_id}/transition",
             "/api/v1/claims/{claim_id}/history", "/api/v1/claims/{claim_id}/comments",
-            "/api/v1/articles/{article_id}/report", "/api/v1/claims/export"} == set(doc["paths"])
+            "/api/v1/articles/{article_id}/report", "/api/v1/claims/export", "/api/v1/captures/{capture_id}/warc",
+            "/api/v1/captures/{capture_id}/text", "/api/v1/captures/{capture_id}/screenshot"} == set(doc["paths"])
     assert set(doc["paths"]["/api/v1/claims/{claim_id}"]) == {"get", "patch"}
 
 
@@ -117,7 +118,7 @@ def test_the_whole_review_cycle(api, claim):
     assert {source["capture"][k] for k in ("warc_url", "text_url", "screenshot_url")} == {None}
     shown = api("cora").get(f"/api/v1/sources/{source['id']}")
     assert shown.status_code == 200 and shown.get_json() == source
-    assert set(source["capture"]) == {"state", "reason", "attempts", "final_url", "http_status", "content_type",
+    assert set(source["capture"]) == {"id", "state", "reason", "attempts", "final_url", "http_status", "content_type",
                                       "sha256", "size", "title", "captured_at", "warc_url", "text_url",
                                       "screenshot_url"}
 

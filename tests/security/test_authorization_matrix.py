@@ -144,6 +144,9 @@ MATRIX: dict[str, Row] = {
     "GET /api/v1/claims/<claim_id>/history": api_reads(),
     "GET /api/v1/claims/<claim_id>/comments": api_reads(),
     "GET /api/v1/sources/<source_id>": api_reads(),
+    "GET /api/v1/captures/<capture_id>/warc": api_reads(),        # the archived evidence, for a token too
+    "GET /api/v1/captures/<capture_id>/text": api_reads(),
+    "GET /api/v1/captures/<capture_id>/screenshot": api_reads(),
     "POST /api/v1/claims/<claim_id>/comments": api(CREATED, CREATED, CREATED, CREATED, lambda w: {"body": "Noted."}),
     "PATCH /api/v1/claims/<claim_id>": api(REFUSED, REFUSED, OK, OK, lambda w: {
         "version": w.claim_version, "due": "2030-01-31"}),
