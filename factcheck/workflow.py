@@ -41,6 +41,7 @@ ACTIONS: dict[str, Rule] = {
     "release": Rule(EDITORS, own=CHECKERS, label="hand this claim back"),
     "set_due": Rule(EDITORS, label="set due dates"),
     "edit_sources": Rule(EDITORS, own=CHECKERS, label="add, edit or remove sources on this claim"),
+    "link_listed_source": Rule(EDITORS | CHECKERS, label="attach links to the sources an article lists"),
     "propose_verdict": Rule(EDITORS, own=CHECKERS, label="propose a verdict on this claim"),
     "submit": Rule(EDITORS, own=CHECKERS, label="submit this claim for review"),
     "reject": Rule(EDITORS, label="send claims back to the checker"),

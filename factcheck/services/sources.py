@@ -106,6 +106,47 @@ def remove_source(session: Session, *, source: Source, claim: Claim, actor: User
                    detail={"source_id": source.id})
 
 
+def listed_sources(session: Session, *, article_id: int) -> list[tuple[Source, Capture | None]]:
+    """The sources the article itself lists (its "Sources" section), in their order, each with the capture that
+    represents it once a link is attached."""
+    from factcheck.services.claim_views import representative_captures
+
+    rows = session.exec(select(Source).where(Source.article_id == article_id, Source.claim_id.is_(None),
+                                             Source.removed_at.is_(None)).order_by(Source.position, Source.id)).all()
+    caps = representative_captures(session, [s.id for s in rows if s.url])
+    return [(s, caps.get(s.id)) for s in rows]
+
+
+def link_listed_source(session: Session, *, source: Source, url: str, actor: User) -> Capture:
+    """Attach a web address to a source the article lists and archive it, like any cited page."""
+    workflow.require(actor.role, "link_listed_source")
+    if source.claim_id is not None:
+        raise ValidationError("That source belongs to a claim; edit it on the claim's page.")
+    checked, _, _, _ = _clean(url=url, title="", stance=None, note="")
+    old = source.url
+    source.url, source.version, source.updated_at = checked, source.version + 1, utcnow()
+    session.add(source)
+    capture = Capture(source_id=source.id)
+    session.add(capture)
+    session.flush()
+    jobs.enqueue_after_commit(session, jobs.ARCHIVE_SOURCE, capture.id)
+    history.record(session, actor=actor, kind="listed_source_linked", article_id=source.article_id, field="source",
+                   old=old, new=checked, detail={"source_id": source.id, "title": source.title})
+    return capture
+
+
+def cite_listed_source(session: Session, *, claim: Claim, source: Source, actor: User, stance: str | None = None,
+                       note: str = "") -> Source:
+    """Cite one of the article's listed sources (with its link) as evidence for a claim of that article."""
+    _require(session, claim, actor)
+    if source.claim_id is not None or source.article_id != claim.article_id:
+        raise ValidationError("That source is not one this claim's article lists.")
+    if not source.url:
+        raise ValidationError(f"“{source.title}” has no link yet; attach one on the article's page first.")
+    return add_source(session, claim=claim, url=source.url, actor=actor, title=source.title, stance=stance,
+                      note=note)
+
+
 def retry_capture(session: Session, *, source: Source, claim: Claim, actor: User) -> Capture:
     """A new capture of a source whose newest one failed; the failed one stays, with its reason, in the record."""
     from factcheck.models import JobState
