@@ -32,6 +32,7 @@ EXPECTED = {
     "release": {(E, "*"), (A, "*"), (C, "own")},
     "set_due": {(E, "*"), (A, "*")},
     "edit_sources": {(E, "*"), (A, "*"), (C, "own")},
+    "link_listed_source": {(E, "*"), (A, "*"), (C, "*")},  # the article's own "Sources" list belongs to no claim
     "propose_verdict": {(E, "*"), (A, "*"), (C, "own")},
     "submit": {(E, "*"), (A, "*"), (C, "own")},
     "reject": {(E, "*"), (A, "*")},
