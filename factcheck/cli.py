@@ -236,7 +236,7 @@ def import_article(path: str, plain: bool, title: str, url: str, by: str | None)
 
 @main.command("export")
 @click.argument("article_id", type=int)
-@click.option("--format", "fmt", type=click.Choice(["html", "pdf", "csv", "json", "claimreview", "bundle"]),
+@click.option("--format", "fmt", type=click.Choice(["html", "pdf", "csv", "json", "claimreview", "bundle", "wacz"]),
               required=True)
 @click.option("-o", "--output", "output", type=click.Path(dir_okay=False, writable=True), required=True)
 def export(article_id: int, fmt: str, output: str) -> None:

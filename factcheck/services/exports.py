@@ -26,14 +26,15 @@ from factcheck.services import settings as newsroom
 
 log = logging.getLogger(__name__)
 
-ARTICLE_FORMATS = ("html", "pdf", "csv", "json", "claimreview", "bundle")
+ARTICLE_FORMATS = ("html", "pdf", "csv", "json", "claimreview", "bundle", "wacz")
 QUEUE_FORMATS = ("csv", "json", "claimreview")
 MIMETYPES = {
     "html": "text/html; charset=utf-8", "pdf": "application/pdf", "csv": "text/csv; charset=utf-8",
     "json": "application/json", "claimreview": "application/ld+json", "bundle": "application/zip",
+    "wacz": "application/wacz",
 }
 EXTENSIONS = {"html": "html", "pdf": "pdf", "csv": "csv", "json": "json", "claimreview": "jsonld",
-              "bundle": "zip"}
+              "bundle": "zip", "wacz": "wacz"}
 MAX_EXPORT_ATTEMPTS = 3
 KIND = jobrows.JobKind(model=Export, task=jobs.BUILD_EXPORT, noun="export", max_attempts=MAX_EXPORT_ATTEMPTS,
                        requeue_values={"done": 0})
@@ -97,6 +98,11 @@ def article_export(session: Session, *, article_id: int, fmt: str, config: Expor
             raise Unavailable(f"{exc} The HTML report has the same content: download it and print it instead.") \
                 from exc
         return Built(iter([pdf]), MIMETYPES[fmt], name)
+    if fmt == "wacz":  # every archived source of the article's claims, streamed as it is packaged
+        from factcheck.services import wacz
+
+        chunks = wacz.article_wacz(session, article_id=report.article.id, store=config.store, now=now)
+        return Built(chunks, MIMETYPES[fmt], name.removesuffix(".wacz") + "-evidence.wacz")
     if fmt == "bundle":
         from factcheck.exports import bundle
 

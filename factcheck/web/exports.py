@@ -9,10 +9,11 @@ from factcheck.errors import ValidationError
 from factcheck.services import exports
 from factcheck.models import Export
 from factcheck.services.queue import QueueFilter
+from factcheck.downloads import send_wacz
 
 bp = Blueprint("exports", __name__, url_prefix="/exports")
 LABELS = {"html": "HTML report", "pdf": "PDF report", "csv": "CSV", "json": "JSON", "claimreview": "ClaimReview",
-          "bundle": "Evidence bundle (ZIP)"}
+          "bundle": "Evidence bundle (ZIP)", "wacz": "Evidence as WACZ"}
 
 
 def _own(export_id: int) -> Export:
@@ -67,10 +68,13 @@ def download(export_id: int):
     e = _own(export_id)
     if e.state != "done" or not e.file_path:
         abort(404)
+    store = current_app.extensions["factcheck.archive"]
     try:
-        fh = current_app.extensions["factcheck.archive"].open(e.file_path)
+        fh = store.open(e.file_path)
     except (ValueError, FileNotFoundError):
         abort(404)
+    if e.format == "wacz":  # a WACZ is served with its length and byte ranges, as its spec asks
+        return send_wacz(fh, size=store.size(e.file_path), filename=e.filename)
     resp = send_file(fh, mimetype=exports.MIMETYPES[e.format], as_attachment=True, download_name=e.filename)
     resp.headers["X-Content-Type-Options"] = "nosniff"
     resp.headers["Content-Security-Policy"] = "sandbox; default-src 'none'"

@@ -12,6 +12,7 @@ from factcheck.models import Capture
 from factcheck.services import exports
 from factcheck.services import review, sources
 from factcheck.services import tokens as token_service
+from tests.archive.warcs import page_hops, store_warc
 from tests.builders import article, claims_of
 from tests.conftest import Client
 
@@ -62,7 +63,7 @@ def world(app, session, people, settings) -> World:
     capture = session.exec(select(Capture).where(Capture.source_id == source.id)).one()
     store = LocalArchiveStore(settings.archive_dir)
     capture.text_path = store.put_bytes(b"Ferry stats: 4,200 passengers.", suffix=".txt")[1]
-    capture.warc_path = store.put_bytes(b"WARC/1.1\r\n", suffix=".warc.gz")[1]
+    capture.warc_path = store_warc(store, page_hops("https://stats.example.org/ferry"))  # a real one: WACZ reads it
     capture.screenshot_path = store.put_bytes(PNG, suffix=".png")[1]
     capture.state = "done"
     session.add(capture)

@@ -111,6 +111,7 @@ MATRIX: dict[str, Row] = {
     "GET /captures/<capture_id>/text": reads(),
     "GET /captures/<capture_id>/warc": reads(),
     "GET /captures/<capture_id>/screenshot": reads(),
+    "GET /captures/<capture_id>/wacz": reads(),  # packaged on request from the world's real WARC
     # exports: eve's export is hers (and the admin's); to other people it does not exist
     "GET /exports/": reads(),
     "POST /exports/": reads(FOUND, lambda w: {"format": "csv"}),
@@ -138,6 +139,8 @@ MATRIX: dict[str, Row] = {
     "POST /api/v1/articles": api(REFUSED, REFUSED, CREATED, CREATED, lambda w: {"title": "Ferry", "body": STORY}),
     "GET /api/v1/articles/<article_id>": api_reads(),
     "GET /api/v1/articles/<article_id>/report": api_reads(lambda w: {"format": "csv"}),
+    "GET /api/v1/articles/<article_id>/wacz": api_reads(),   # the world's article has one archived source
+    "GET /api/v1/captures/<capture_id>/wacz": api_reads(),
     "GET /api/v1/claims": api_reads(),
     "GET /api/v1/claims/export": api_reads(lambda w: {"format": "csv"}),
     "GET /api/v1/claims/<claim_id>": api_reads(),
