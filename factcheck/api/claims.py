@@ -4,7 +4,7 @@ Every change carries the version the client last saw; a stale one answers 409 na
 """
 from __future__ import annotations
 
-from datetime import date, datetime, time, timezone
+from datetime import date, datetime
 
 from flask import request
 from spectree import Response
@@ -17,6 +17,7 @@ from factcheck.db import get_session
 from factcheck.models import Claim
 from factcheck.services import claims as claim_service
 from factcheck.services import queue, review
+from factcheck.services import settings as newsroom
 
 ID = "<int(min=1, max=2147483647):claim_id>"
 READ_ERRORS = {"HTTP_401": ErrorOut, "HTTP_404": ErrorOut, "HTTP_503": ErrorOut}
@@ -25,8 +26,8 @@ WRITE_ERRORS = {**READ_ERRORS, "HTTP_400": ErrorOut, "HTTP_403": ErrorOut, "HTTP
 
 
 def end_of_day(day: date | None) -> datetime | None:
-    """A due date means the end of that day (UTC), as on the claim page."""
-    return datetime.combine(day, time(23, 59, 59), tzinfo=timezone.utc) if day else None
+    """A due date means the end of that day in the newsroom's zone, as on the claim page."""
+    return newsroom.due_moment(get_session(), day)
 
 
 def load(claim_id: int) -> Claim:

@@ -54,7 +54,8 @@ class ClaimQuery(_In):
 class ClaimPatch(_In):
     version: Version
     text: Text | None = None
-    due: date | None = Field(None, description="The due day (ends 23:59:59 UTC); null clears it.")
+    due: date | None = Field(None, description="The due day (it ends at 23:59:59 in the newsroom's time zone); "
+                                               "null clears it.")
 
 
 class AssignIn(_In):

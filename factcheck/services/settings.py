@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from sqlmodel import Session
 
+from factcheck import clock
 from factcheck.errors import ValidationError
 from factcheck.models import NewsroomSetting, User, utcnow
 from factcheck.text.checkworthiness import DEFAULT_THRESHOLD
@@ -18,6 +19,37 @@ def _put(session: Session, key: str, value: dict) -> None:
     row.value = value
     row.updated_at = utcnow()
     session.add(row)
+
+
+def time_zone(session: Session) -> str:
+    """The newsroom's time zone (an IANA name); until an admin chooses one, the server's (its TZ)."""
+    return _get(session, "time").get("zone") or clock.server_zone_name()
+
+
+def newsroom_zone(session: Session):
+    """The newsroom's zone as a tzinfo, for clock.format_moment and friends."""
+    try:
+        return clock.zone(time_zone(session))
+    except clock.UnknownZone:  # a zone the system's tz database no longer has
+        return clock.zone(None)
+
+
+def due_moment(session: Session, day):
+    """A due date (a calendar day) means the end of that day in the newsroom's zone."""
+    return clock.end_of_day(day, newsroom_zone(session))
+
+
+def due_day(session: Session, moment):
+    """The calendar day a stored due moment falls on in the newsroom's zone (what the date field shows)."""
+    return clock.day_of(moment, newsroom_zone(session))
+
+
+def set_time_zone(session: Session, *, name: str, actor: User) -> None:
+    try:
+        name = clock.check_zone_name(name)
+    except clock.UnknownZone as exc:
+        raise ValidationError(str(exc), fields={"time_zone": str(exc)}) from None
+    _put(session, "time", {"zone": name, "set_by": actor.username})
 
 
 def checkworthy_threshold(session: Session) -> float:
@@ -76,8 +108,9 @@ DEFAULT_PUBLICATION = {
 
 
 def publication(session: Session) -> dict:
-    """The newsroom as ClaimReview names it: organisation name and URL, and the public URL of a fact-check."""
-    return {**DEFAULT_PUBLICATION, **_get(session, "publication")}
+    """The newsroom as ClaimReview names it: organisation name and URL, and the public URL of a fact-check;
+    with its time zone, in which reports write every moment."""
+    return {**DEFAULT_PUBLICATION, **_get(session, "publication"), "time_zone": time_zone(session)}
 
 
 def set_publication(session: Session, *, name: str, url: str, review_url: str, actor: User) -> None:

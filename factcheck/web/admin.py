@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, flash, make_response, redirect, render_template, url_for
 from flask_login import current_user
 
-from factcheck import workflow
+from factcheck import clock, workflow
 from factcheck.db import get_session
 from factcheck.errors import ValidationError
 from factcheck.http import absolute_url
@@ -180,7 +180,9 @@ def newsroom_settings():
     session = get_session()
     rules, pub = newsroom.signoff_rules(session), newsroom.publication(session)
     form = SettingsForm(data={"threshold": newsroom.checkworthy_threshold(session), **rules,
-                              "org_name": pub["name"], "org_url": pub["url"], "review_url": pub["review_url"]})
+                              "org_name": pub["name"], "org_url": pub["url"], "review_url": pub["review_url"],
+                              "time_zone": pub["time_zone"]})
+    form.time_zone.choices = list(clock.zone_names())
     if form.validate_on_submit():
         try:
             newsroom.set_checkworthy_threshold(session, value=float(form.threshold.data), actor=current_user)
@@ -188,11 +190,13 @@ def newsroom_settings():
                                        require_archived=form.require_archived.data, actor=current_user)
             newsroom.set_publication(session, name=form.org_name.data, url=form.org_url.data,
                                      review_url=form.review_url.data, actor=current_user)
+            if form.time_zone.data:  # left out of the form: the zone stays as it is
+                newsroom.set_time_zone(session, name=form.time_zone.data, actor=current_user)
         except ValidationError as exc:
             session.rollback()
             for name, message in exc.fields.items():
                 getattr(form, {"name": "org_name", "url": "org_url"}.get(name, name), form.org_name).errors.append(message)
-            return render_template("admin/settings.html", form=form), 422
+            return render_template("admin/settings.html", form=form, scale=newsroom.rating_scale(session)), 422
         session.commit()
         flash("Settings saved. The threshold applies to articles brought in from now on.", "success")
         return redirect(url_for("admin.newsroom_settings"))

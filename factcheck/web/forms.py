@@ -135,6 +135,9 @@ class SettingsForm(FlaskForm):
     review_url = StringField("Public URL of a fact-check", validators=[DataRequired(), Length(max=2048)],
                              description="Where readers find a published check; {claim_id} becomes the claim's "
                                          "number.")
+    time_zone = SelectField("Newsroom time zone", validate_choice=False, validators=[Optional()],
+                            description="Every time on every page, report and export is shown in this zone, and a "
+                                        "due date means the end of that day here.")
     submit = SubmitField("Save settings")
 
 
@@ -176,7 +179,9 @@ CLAIMANT_KINDS = [SelectChoice("person", "A person"), SelectChoice("organization
 
 
 class VerdictForm(VersionedForm):
-    rating = SelectField("Rating", choices=[], validate_choice=False)
+    # Starts on "Choose a rating": a verdict is never "True" because nobody changed the first option.
+    rating = SelectField("Rating", choices=[], validate_choice=False,
+                         validators=[DataRequired(message="Choose a rating from the newsroom's scale.")])
     rationale = TextAreaField("Rationale", validators=[DataRequired(message="Explain the verdict.")],
                               render_kw={"rows": 4})
     claim_reviewed = TextAreaField("The claim as checked", validators=[Optional(), Length(max=5000)],

@@ -170,7 +170,7 @@ def test_the_report_holds_every_published_fact_check_and_its_evidence(scene):
         assert squash(card.find(class_="verdict").get_text(" ")).startswith(rating)
         assert rationale in text
         signed = views[claim.id].signed_off_at.replace(tzinfo=None)
-        assert "Checked by Carl" in text and f"Signed off by Eve, {signed:%Y-%m-%d %H:%M} UTC" in text
+        assert "Checked by Carl" in text and f"Signed off by Eve, {signed.day} {signed:%b %Y, %H:%M} UTC" in text
 
     corrected = squash(cards[scene.corrected.id].get_text(" "))
     assert "The Port Alder ferry terminal cost $31 million." in corrected   # the claim as restated
