@@ -84,6 +84,33 @@ def _base_url(env: dict[str, str]) -> str:
     return raw
 
 
+def _tsa(env: dict[str, str]) -> tuple[str | None, bytes | None]:
+    """FACTCHECK_TSA_URL and FACTCHECK_TSA_CERTS: the RFC 3161 time-stamping authority to ask for tokens, and the
+    PEM file of the certificates its tokens must chain to (its root, and any intermediates)."""
+    url = (env.get("FACTCHECK_TSA_URL") or "").strip()
+    if not url:
+        return None, None
+    from urllib.parse import urlsplit
+
+    if urlsplit(url).scheme not in ("http", "https") or not urlsplit(url).hostname:
+        raise ConfigError(f"FACTCHECK_TSA_URL must be the http(s) address of an RFC 3161 time-stamping authority, "
+                          f"got {url!r}.")
+    certs = (env.get("FACTCHECK_TSA_CERTS") or "").strip()
+    if not certs:
+        raise ConfigError("FACTCHECK_TSA_URL is set but FACTCHECK_TSA_CERTS is not: give the PEM file of the "
+                          "authority's certificates (its root CA and any intermediates), as the authority publishes "
+                          "them, so its tokens can be checked here and by readers.")
+    try:
+        pem = Path(certs).read_bytes()
+        from factcheck.archive.tsa import read_certificates
+
+        if not any(c.issuer == c.subject for c in read_certificates(pem)):
+            raise ValueError("it holds no root (self-signed) certificate")
+    except (OSError, ValueError) as exc:
+        raise ConfigError(f"FACTCHECK_TSA_CERTS ({certs}) cannot be used: {exc}.") from None
+    return url, pem
+
+
 @dataclass(frozen=True)
 class Settings:
     instance_dir: Path
@@ -112,6 +139,8 @@ class Settings:
     proxy_fix: bool = False               # trust one proxy's X-Forwarded-Proto and X-Forwarded-For
     max_unpacked_bytes: int = 32 * 1024 * 1024  # a .docx (any container) may unpack to at most this much
     max_sentences: int = 20_000           # sentences in one article body; far above any real article
+    tsa_url: str | None = None            # RFC 3161 time-stamping authority; None = evidence is not timestamped
+    tsa_certificates: bytes | None = None  # PEM: the certificates its tokens must chain to
 
     @property
     def base_url(self) -> str:
@@ -166,6 +195,7 @@ class Settings:
                 raise ConfigError("FACTCHECK_SCREENSHOTS=on but no Chromium was found; install chromium or set "
                                   "FACTCHECK_CHROMIUM to its path.")
         login_limit = _login_limit(env)
+        tsa_url, tsa_certificates = _tsa(env)
         heartbeat = _int(env, "FACTCHECK_JOB_HEARTBEAT", 10, minimum=0)
         # With heartbeats a silent job is one that missed about four beats; without them, only progress and the
         # claim touch a running job, so a job must be given as long as the slowest one may take.
@@ -175,6 +205,8 @@ class Settings:
                               f"FACTCHECK_JOB_HEARTBEAT ({heartbeat} s), or live jobs would be taken for dead.")
         return cls(
             login_limit=login_limit,
+            tsa_url=tsa_url,
+            tsa_certificates=tsa_certificates,
             proxy_fix=_bool(env, "FACTCHECK_PROXY_FIX", False),
             max_unpacked_bytes=_int(env, "FACTCHECK_MAX_UNPACKED_BYTES", 32 * 1024 * 1024),
             max_sentences=_int(env, "FACTCHECK_MAX_SENTENCES", 20_000),

@@ -33,6 +33,7 @@ class Pieces:
     store: object          # archive.storage.ArchiveStore
     capture: object        # services.capture.CaptureConfig
     export: object         # services.exports.ExportConfig
+    timestamp: object = None  # services.timestamps.TimestampConfig
 
 
 def archive_store(settings: Settings):
@@ -44,17 +45,21 @@ def archive_store(settings: Settings):
 def build_pieces(settings: Settings, *, store=None) -> Pieces:
     from factcheck.archive.politeness import LocalGate, RedisGate
     from factcheck.services.capture import CaptureConfig
+    from factcheck.archive.tsa import TSA
     from factcheck.services.exports import ExportConfig
+    from factcheck.services.timestamps import TimestampConfig
 
     store = store or archive_store(settings)
+    tsa = TSA(settings.tsa_url, settings.tsa_certificates, settings.fetch_policy) if settings.tsa_url else None
     gate = (RedisGate(settings.redis_url, per_host=settings.fetch_per_host, delay=settings.fetch_host_delay)
             if settings.redis_url else LocalGate(per_host=settings.fetch_per_host, delay=settings.fetch_host_delay))
     return Pieces(
         store=store,
         capture=CaptureConfig(policy=settings.fetch_policy, store=store, chromium=settings.chromium, gate=gate,
-                              heartbeat=settings.job_heartbeat),
+                              heartbeat=settings.job_heartbeat, tsa_url=settings.tsa_url),
         export=ExportConfig(base_url=settings.public_url, store=store, chromium=settings.chromium,
-                            heartbeat=settings.job_heartbeat, signing_dir=settings.signing_dir),
+                            heartbeat=settings.job_heartbeat, signing_dir=settings.signing_dir, tsa=tsa),
+        timestamp=TimestampConfig(tsa=tsa, store=store, heartbeat=settings.job_heartbeat),
     )
 
 
@@ -65,7 +70,7 @@ def _limits(soft: float) -> dict:
 
 def task_specs(settings: Settings, pieces: Pieces) -> dict[str, TaskSpec]:
     """Task name -> the service function that runs it and its limits."""
-    from factcheck.services import capture, exports, sweep
+    from factcheck.services import capture, exports, sweep, timestamps
 
     return {
         jobs.ARCHIVE_SOURCE: TaskSpec(partial(capture.archive_source, config=pieces.capture),
@@ -76,6 +81,8 @@ def task_specs(settings: Settings, pieces: Pieces) -> dict[str, TaskSpec]:
                                      queued_after=settings.job_queued_after), **_limits(120.0)),
         jobs.RECHECK: TaskSpec(partial(capture.schedule_rechecks, older_than=settings.recheck_after),
                                **_limits(120.0)),
+        jobs.TIMESTAMP_EVIDENCE: TaskSpec(partial(timestamps.stamp_evidence, config=pieces.timestamp),
+                                          **_limits(120.0)),
     }
 
 

@@ -34,6 +34,7 @@ class CaptureConfig:
     chromium: str | None = None          # path to Chromium for screenshots; None = skip them
     gate: object = None                  # factcheck.archive.politeness LocalGate or RedisGate
     heartbeat: float = 10.0              # seconds between heartbeats while capturing; 0 = none
+    tsa_url: str | None = None           # timestamp each archived WARC with this RFC 3161 authority (FACTCHECK_TSA_URL)
 
 
 def archive_source(session: Session, capture_id: int, *, config: CaptureConfig,
@@ -52,6 +53,8 @@ def archive_source(session: Session, capture_id: int, *, config: CaptureConfig,
         cap = session.get(Capture, capture_id)
         session.refresh(cap)
         state = _capture(session, cap, attempt, config)
+        if state == JobState.done.value and config.tsa_url:
+            _ask_for_timestamp(session, capture_id, attempt, config)
         if cap.purpose == "recheck" and state in (JobState.done.value, JobState.failed.value):
             record_health(session, capture_id=cap.id)
         return state
@@ -105,6 +108,24 @@ def _capture(session: Session, cap: Capture, attempt: int, config: CaptureConfig
 
 
 def due_for_doorbell(session: Session, *, stuck_after: timedelta,
+def _ask_for_timestamp(session: Session, capture_id: int, attempt: int, config: CaptureConfig) -> None:
+    """The WARC this attempt archived is usable now; its RFC 3161 timestamp is a job of its own
+    (services/timestamps.py), asked for the SHA-256 of the WARC as stored."""
+    from factcheck.services import timestamps
+
+    cap = session.get(Capture, capture_id)
+    session.refresh(cap)
+    if cap.state != JobState.done.value or cap.attempts != attempt or not cap.warc_path:
+        return  # another worker's capture meanwhile: it asks for its own
+    digest = hashlib.sha256()
+    with config.store.open(cap.warc_path) as fh:
+        for chunk in iter(lambda: fh.read(1024 * 1024), b""):
+            digest.update(chunk)
+    timestamps.request(session, subject=timestamps.CAPTURE, subject_id=capture_id, digest=digest.hexdigest(),
+                       tsa_url=config.tsa_url)
+    session.commit()
+
+
                      queued_after: timedelta = timedelta(seconds=30)) -> list[int]:
     """Captures whose doorbell should ring again (see jobrows.sweep)."""
     return jobrows.sweep(session, KIND, stuck_after=stuck_after, queued_after=queued_after)

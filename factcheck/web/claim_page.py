@@ -14,6 +14,7 @@ from factcheck.services import claims as claim_service
 from factcheck.services import claim_views, history, review
 from factcheck.services import settings as newsroom
 from factcheck.web.forms import (AssignForm, CommentForm, DueForm, MergeForm, SourceForm, SplitForm, StatusForm,
+from factcheck.services import timestamps
                                  VerdictForm, WordingForm)
 
 MOVE_LABELS = {
@@ -93,6 +94,7 @@ def render_claim(claim: Claim, *, status: int = 200, **forms):
         unarchived=[sv.source for sv in view.sources if sv.capture is None or sv.capture.state != "done"],
         **forms,
     ), status
+        stamps=timestamps.for_captures(session, [sv.capture.id for sv in view.sources if sv.capture is not None]),
 
 
 def version_of(form) -> int:
