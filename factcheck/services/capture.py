@@ -107,7 +107,6 @@ def _capture(session: Session, cap: Capture, attempt: int, config: CaptureConfig
     return JobState.done.value
 
 
-def due_for_doorbell(session: Session, *, stuck_after: timedelta,
 def _ask_for_timestamp(session: Session, capture_id: int, attempt: int, config: CaptureConfig) -> None:
     """The WARC this attempt archived is usable now; its RFC 3161 timestamp is a job of its own
     (services/timestamps.py), asked for the SHA-256 of the WARC as stored."""
@@ -126,6 +125,7 @@ def _ask_for_timestamp(session: Session, capture_id: int, attempt: int, config: 
     session.commit()
 
 
+def due_for_doorbell(session: Session, *, stuck_after: timedelta,
                      queued_after: timedelta = timedelta(seconds=30)) -> list[int]:
     """Captures whose doorbell should ring again (see jobrows.sweep)."""
     return jobrows.sweep(session, KIND, stuck_after=stuck_after, queued_after=queued_after)
