@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 
 from markupsafe import Markup
 
@@ -30,11 +31,17 @@ def claim_author(claim, article) -> dict | None:
 
 
 def _rating(label: str, scale: list[dict]) -> dict:
+    # An export rates thousands of claims on one scale of a few labels: each (label, scale) is worked out once.
+    return _rating_on(label, tuple((str(r.get("label", "")), r.get("value")) for r in scale))
+
+
+@lru_cache(maxsize=256)
+def _rating_on(label: str, scale: tuple[tuple[str, object], ...]) -> dict:
     rating = {"@type": "Rating", "alternateName": label}
-    entry = next((r for r in scale if str(r.get("label", "")).casefold() == label.casefold()), None)
-    values = [r["value"] for r in scale if r.get("value") is not None]
-    if entry is not None and entry.get("value") is not None and values:
-        rating.update(ratingValue=entry["value"], bestRating=max(values), worstRating=min(values))
+    entry = next((value for name, value in scale if name.casefold() == label.casefold()), None)
+    values = [value for _, value in scale if value is not None]
+    if entry is not None and values:
+        rating.update(ratingValue=entry, bestRating=max(values), worstRating=min(values))
     return rating
 
 

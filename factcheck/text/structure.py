@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 from factcheck.text.furniture import furniture_kind, is_heading_line, split_dateline
@@ -106,6 +107,7 @@ def byline_name(byline: str | None) -> str:
     return " ".join(_BYLINE_PREFIX.sub("", " ".join((byline or "").split()), count=1).split())
 
 
+@lru_cache(maxsize=1024)  # an export asks once per claim, for a handful of articles
 def site_of(url: str | None) -> str:
     """The site an address belongs to, as a reader names it: "https://www.example.org/a" -> "example.org"."""
     try:
