@@ -8,6 +8,9 @@ verify-bundle's exit status says what was proved; scripts may depend on these nu
     2  the command was used wrongly (click's usage errors), or a key file given cannot be read
     3  UNSIGNED: the files match each other, which proves nothing about who made them
     4  SIGNED, NOT PINNED: signed by the key the bundle carries; you gave no key or fingerprint to check it against
+
+Timestamps do not change the status (a bad token is a problem, 1); each line after the verdict says what a
+token proved: "TIMESTAMPED: <file> timestamped by <TSA> at <time>", or what is not timestamped.
 """
 from __future__ import annotations
 
@@ -78,7 +81,10 @@ def keys_list() -> None:
               help="Public keys you trust: a PEM file, or the JSON the newsroom publishes at " + WELL_KNOWN + ".")
 @click.option("--fingerprint", "fingerprints", multiple=True,
               help="The fingerprint of a key you trust, as the newsroom publishes it (64 hex digits).")
-def verify_bundle(path: str, key_files: tuple[str, ...], fingerprints: tuple[str, ...]) -> None:
+@click.option("--tsa-cert", "tsa_certs", multiple=True, type=click.Path(exists=True, dir_okay=False),
+              help="The time-stamping authority's certificates you trust (PEM, its root CA), as it publishes them.")
+def verify_bundle(path: str, key_files: tuple[str, ...], fingerprints: tuple[str, ...],
+                  tsa_certs: tuple[str, ...]) -> None:
     """Check an evidence bundle offline and say what it proves. Exit status: 0 signed by a key you gave,
     1 a problem, 3 unsigned, 4 signed but no key or fingerprint was given to check it against."""
     from factcheck.exports import signing
@@ -86,8 +92,9 @@ def verify_bundle(path: str, key_files: tuple[str, ...], fingerprints: tuple[str
 
     try:
         trusted = [k for f in key_files for k in signing.read_public_keys(Path(f))]
+        tsa_pem = _tsa_certificates(tsa_certs)
         result = check_bundle(Path(path), keys=trusted if key_files else None,
-                              fingerprints=list(fingerprints) if fingerprints else None)
+                              fingerprints=list(fingerprints) if fingerprints else None, tsa_certificates=tsa_pem)
     except signing.SigningKeyError as exc:
         click.echo(f"Error: {exc}", err=True)
         sys.exit(USAGE)
@@ -101,14 +108,48 @@ def verify_bundle(path: str, key_files: tuple[str, ...], fingerprints: tuple[str
     if result.signed and result.pinned:
         click.echo(f"VERIFIED: signed by {who} on {result.signed_at} (the newsroom's own clock). Every file is "
                    f"present and matches the signed manifest.")
+        _say_timestamps(result.timestamps)
         sys.exit(VERIFIED)
     if result.signed:
         click.echo(f"SIGNED, NOT PINNED: the manifest is signed by {who} on {result.signed_at}, with the key the "
                    f"bundle itself carries, and every file matches it. Anyone can sign with a key of their own: "
                    f"compare that fingerprint with the one the newsroom publishes at {WELL_KNOWN}, then run again "
                    f"with --fingerprint or --key.")
+        _say_timestamps(result.timestamps)
         sys.exit(UNPINNED)
     click.echo("UNSIGNED: proves only that the files match each other, not who made them or when.")
     if result.asked_for:
         click.echo(f"You asked for a signature by {', '.join(result.asked_for)}; this bundle carries none.")
+    _say_timestamps(result.timestamps)
     sys.exit(UNSIGNED)
+
+
+def _tsa_certificates(files: tuple[str, ...]) -> bytes | None:
+    """The PEM certificates given with --tsa-cert, joined; a file without one is a usage error."""
+    from factcheck.archive.tsa import read_certificates
+    from factcheck.exports import signing
+
+    if not files:
+        return None
+    joined = b""
+    for name in files:
+        data = Path(name).read_bytes()
+        try:
+            read_certificates(data)
+        except ValueError as exc:
+            raise signing.SigningKeyError(f"{name}: not a PEM certificate file ({exc})") from None
+        joined += data if data.endswith(b"\n") else data + b"\n"
+    return joined
+
+
+def _say_timestamps(found) -> None:
+    """What the timestamp tokens proved, one line each, after the verdict."""
+    against = ("the TSA certificates you gave" if found.pinned else
+               "the TSA certificates the bundle carries (compare them with those the authority publishes, then run "
+               "again with --tsa-cert)")
+    for stamp in ([found.manifest] if found.manifest else []) + found.files:
+        when = stamp.stamped_at.isoformat(timespec="seconds")
+        click.echo(f"TIMESTAMPED: {stamp.file} timestamped by {stamp.tsa_name} at {when}: it existed exactly as it "
+                   f"is by then ({stamp.token}, checked against {against}).")
+    for sentence in found.unstamped:
+        click.echo(f"NOT TIMESTAMPED: {sentence}.")

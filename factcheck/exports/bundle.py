@@ -7,9 +7,12 @@ Layout::
     claimreview.json                       schema.org ClaimReview of every published claim
     evidence/<capture_id>/capture.warc.gz  the archived copy of each cited source, as captured
     evidence/<capture_id>/screenshot.png   its screenshot, when one was taken
+    timestamps/<capture_id>.tsr            the RFC 3161 timestamp token of that WARC (exports/timestamps.py)
+    timestamps/tsa-certs.pem               the time-stamping authority's certificates the tokens chain to
     keys.json                              the newsroom's public keys (when it has a signing key)
     manifest.json                          every other file with its SHA-256 and size, and who signed it
     signature.json                         the Ed25519 signature of manifest.json's exact bytes
+    manifest.tsr                           the RFC 3161 timestamp token of manifest.json's exact bytes
 
 :func:`verify_bundle` (in ``factcheck.exports.verify``) re-reads a bundle against its manifest and signature.
 """
@@ -82,14 +85,17 @@ class _Writer:
 
 
 def write_bundle(report: ArticleReport, *, out: BinaryIO, publication: dict, scale: list[dict], store,
-                 chromium: str | None, generated_at: datetime, signer=None) -> None:
+                 chromium: str | None, generated_at: datetime, signer=None, timestamps=None) -> None:
     """Write the evidence bundle of ``report`` as a ZIP to ``out``, signed by ``signer``
-    (a ``factcheck.exports.signing.Signer``) when one is given.
+    (a ``factcheck.exports.signing.Signer``) when one is given, with the capture tokens of ``timestamps`` (an
+    ``exports.timestamps.BundleStamps``) when the newsroom timestamps; the manifest's own token is added after
+    (``exports.timestamps.add_manifest_token``).
 
     The PDF is left out, with a note in the manifest, when ``chromium`` is None; an archived file
     missing from the store is left out with a note too. Anything else that fails raises."""
     from factcheck.meta import __version__
     from factcheck.exports.claimreview import claim_reviews, script_safe_json
+    from factcheck.exports import timestamps as stamping
     from factcheck.exports.report import render_report_html, render_report_pdf, screenshot_data_uris
 
     notes: list[str] = []
@@ -132,7 +138,11 @@ def write_bundle(report: ArticleReport, *, out: BinaryIO, publication: dict, sca
                         continue
                     with fh:
                         w.add_file(target, fh, compress_type=zipfile.ZIP_STORED, kind=kind, **about)
+                if timestamps is not None:
+                    stamping.add_capture_token(w, cap.id, timestamps, notes)
 
+        if timestamps is not None:
+            stamping.add_certificates(w, timestamps)
         if signer is not None:
             w.add_bytes(KEYS, json.dumps(signer.keys_document(publication.get("name")), indent=2).encode("utf-8"))
         else:
@@ -155,6 +165,7 @@ def write_bundle(report: ArticleReport, *, out: BinaryIO, publication: dict, sca
             "signature": None if signer is None else {
                 "algorithm": "Ed25519", "key_fingerprint": signer.fingerprint,
                 "newsroom": publication.get("name"), "signed_at": _iso(generated_at), "file": SIGNATURE},
+            "timestamps": stamping.declaration(timestamps),
         }
         raw = json.dumps(manifest, ensure_ascii=False, indent=2).encode("utf-8")
         raw = raw.replace(_seal_field(_UNSEALED), _seal_field(hashlib.sha256(raw).hexdigest()), 1)

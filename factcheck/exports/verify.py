@@ -7,6 +7,9 @@ What a check proves depends on what the verifier brings:
 - a public key (``keys``, e.g. saved from the newsroom's ``/.well-known/factcheck-keys.json``) or a fingerprint
   (``fingerprints``) obtained from the newsroom: that the newsroom holding that key signed exactly this manifest,
   hence exactly these files.
+- the time-stamping authority's certificates (``tsa_certificates``): that each timestamp token the bundle carries
+  was signed by that authority, for exactly the digest of the file it names, at the time it states (see
+  ``exports/timestamps.py``). Without them the tokens are checked against the certificates the bundle carries.
 """
 from __future__ import annotations
 
@@ -20,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from factcheck.exports import signing
+from factcheck.exports import timestamps as stamping
 from factcheck.exports.bundle import _CHUNK, _HEX64, _UNSEALED, KEYS, MANIFEST, SEAL, SIGNATURE, _seal_field
 
 
@@ -32,6 +36,7 @@ class Verification:
     newsroom: str | None = None
     signed_at: str | None = None         # by the newsroom's own clock
     asked_for: list[str] = field(default_factory=list)  # fingerprints the verifier trusts
+    timestamps: stamping.StampCheck = field(default_factory=stamping.StampCheck)  # what the tokens proved
 
     @property
     def ok(self) -> bool:
@@ -51,8 +56,9 @@ def verify_bundle(path: Path) -> list[str]:
 
 
 def check_bundle(path: Path, *, keys: list[signing.PublicKey] | None = None,
-                 fingerprints: list[str] | None = None) -> Verification:
-    """Check an evidence bundle; ``keys`` and ``fingerprints`` are what the verifier trusts (None: nothing).
+                 fingerprints: list[str] | None = None, tsa_certificates: bytes | None = None) -> Verification:
+    """Check an evidence bundle; ``keys``, ``fingerprints`` and ``tsa_certificates`` (PEM) are what the verifier
+    trusts (None: nothing).
 
     Reports a missing file, an altered file (size or SHA-256 differs from the manifest, or the ZIP entry is
     damaged), a file the manifest does not list, an unreadable manifest, and a signature that does not match
@@ -98,13 +104,15 @@ def check_bundle(path: Path, *, keys: list[signing.PublicKey] | None = None,
         listed = _check_files(zf, names, files, problems)
         declared = manifest.get("signature")
         for name in dict.fromkeys(names):
-            if name == SIGNATURE and declared is not None:
+            if name == SIGNATURE and declared is not None or name == stamping.MANIFEST_TOKEN and manifest.get(
+                    "timestamps") is not None:
                 continue
             if name != MANIFEST and name not in listed:
                 problems.append(f"unlisted extra file: {name}" + (
                     " (the manifest says the bundle is unsigned)" if name == SIGNATURE else ""))
         if declared is not None:
             _check_signature(zf, names, raw, declared, trusted, keys or [], result)
+        result.timestamps = stamping.check_stamps(zf, names, manifest, raw, problems, certificates=tsa_certificates)
         return result
 
 

@@ -49,6 +49,7 @@ class ExportConfig:
     chromium: str | None = None    # for PDF reports; None = PDF unavailable
     heartbeat: float = 10.0        # seconds between heartbeats while a background export builds; 0 = none
     signing_dir: object = None     # pathlib.Path of the newsroom's signing key (exports.signing); None = unsigned
+    tsa: object = None             # archive.tsa.TSA: bundles carry timestamp tokens (services/timestamps.py)
 
 
 @dataclass
@@ -74,7 +75,7 @@ def check_format(fmt: str, allowed: tuple[str, ...]) -> str:
 
 
 def article_export(session: Session, *, article_id: int, fmt: str, config: ExportConfig,
-                   now: datetime | None = None) -> Built:
+                   now: datetime | None = None, stamp_manifest: bool = True) -> Built:
     from factcheck.exports import tabular
 
     check_format(fmt, ARTICLE_FORMATS)
@@ -108,10 +109,15 @@ def article_export(session: Session, *, article_id: int, fmt: str, config: Expor
 
         from factcheck.exports import signing
 
+        from factcheck.services import timestamps
+
         signer = signing.load_signer(config.signing_dir) if config.signing_dir else None
+        stamps = timestamps.bundle_stamps(session, report, config.tsa)
         buffer = io.BytesIO()
         bundle.write_bundle(report, out=buffer, publication=pub, scale=scale, store=config.store,
-                            chromium=config.chromium, generated_at=now, signer=signer)
+                            chromium=config.chromium, generated_at=now, signer=signer, timestamps=stamps)
+        if stamps is not None and stamp_manifest:  # streamed: one try now (a background bundle's is a job)
+            timestamps.stamp_manifest_now(buffer, config.tsa)
         return Built(iter([buffer.getvalue()]), MIMETYPES[fmt], name)
     ids = [v.claim.id for v in report.published] + [c.id for c in report.not_yet_verified]
     return _tabular(session, ids, fmt, base_url=config.base_url, filename=name, publication=pub, scale=scale,
@@ -175,7 +181,7 @@ def _build_file(session: Session, export_id: int, attempt: int, config: ExportCo
         jobrows.beat(session, KIND, export_id, attempt, done=done, total=total)
 
     if scope == "article":
-        built = article_export(session, article_id=article_id, fmt=fmt, config=config)
+        built = article_export(session, article_id=article_id, fmt=fmt, config=config, stamp_manifest=False)
     else:
         built = queue_export(session, filter=QueueFilter.from_params(params), actor=session.get(User, created_by),
                              fmt=fmt, base_url=config.base_url, progress=progress)
@@ -192,6 +198,10 @@ def _build_file(session: Session, export_id: int, attempt: int, config: ExportCo
     if not jobrows.finish(session, KIND, export_id, attempt, file_path=stored, filename=built.filename,
                           finished_at=utcnow(), done=total, total=total):
         return None
+    if fmt == "bundle" and config.tsa is not None:  # usable now; its manifest's timestamp follows as a job
+        from factcheck.services import timestamps
+
+        timestamps.request_for_bundle(session, export_id=export_id, store=store, tsa_url=config.tsa.url)
     return "done"
 
 

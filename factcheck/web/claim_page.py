@@ -13,8 +13,8 @@ from factcheck.models.articles import ClaimStatus as S
 from factcheck.services import claims as claim_service
 from factcheck.services import claim_views, history, review
 from factcheck.services import settings as newsroom
-from factcheck.web.forms import (AssignForm, CommentForm, DueForm, MergeForm, SourceForm, SplitForm, StatusForm,
 from factcheck.services import timestamps
+from factcheck.web.forms import (AssignForm, CommentForm, DueForm, MergeForm, SourceForm, SplitForm, StatusForm,
                                  VerdictForm, WordingForm)
 
 MOVE_LABELS = {
@@ -87,6 +87,7 @@ def render_claim(claim: Claim, *, status: int = 200, **forms):
         events=history.for_claim(session, claim_id=claim.id), comments=review.comments(session, claim_id=claim.id),
         verdict=verdict, verdict_by=view.checker, sources=[sv.source for sv in view.sources],
         captures={sv.source.id: sv.capture for sv in view.sources if sv.capture is not None},
+        stamps=timestamps.for_captures(session, [sv.capture.id for sv in view.sources if sv.capture is not None]),
         assignee=session.get(User, claim.assignee_id) if claim.assignee_id else None, people_by_id=people_by_id,
         can=lambda action: workflow.can(current_user.role, action, ctx), moves=moves,
         editable=claim.status in workflow.EDITABLE_STATUSES and claim.merged_into_id is None,
@@ -94,7 +95,6 @@ def render_claim(claim: Claim, *, status: int = 200, **forms):
         unarchived=[sv.source for sv in view.sources if sv.capture is None or sv.capture.state != "done"],
         **forms,
     ), status
-        stamps=timestamps.for_captures(session, [sv.capture.id for sv in view.sources if sv.capture is not None]),
 
 
 def version_of(form) -> int:
