@@ -30,6 +30,7 @@ log = logging.getLogger(__name__)
 
 CAPTURE, EXPORT = "capture", "export"
 KIND = jobrows.JobKind(model=Timestamp, task=jobs.TIMESTAMP_EVIDENCE, noun="timestamp", max_attempts=8)
+INLINE_TIMEOUT = 10.0   # seconds a streamed bundle waits for its manifest's token before going out unstamped
 
 
 @dataclass(frozen=True)
@@ -148,9 +149,12 @@ def stamp_manifest_now(buffer, tsa) -> str | None:
     from factcheck.archive.tsa import TimestampError, request_token
     from factcheck.exports.timestamps import add_manifest_token, read_manifest
 
+    from dataclasses import replace
+
     buffer.seek(0)
+    quick = replace(tsa, policy=replace(tsa.policy, total_timeout=min(tsa.policy.total_timeout, INLINE_TIMEOUT)))
     try:
-        token = request_token(read_manifest(buffer), tsa)
+        token = request_token(read_manifest(buffer), quick)
     except TimestampError as exc:
         log.warning("bundle manifest not timestamped: %s", exc.reason)
         return exc.reason

@@ -6,23 +6,13 @@ import pytest
 from factcheck.archive import tsa
 from factcheck.archive.fetcher import FetchPolicy
 from factcheck.config import ConfigError, Settings
-from tests.archive.tsa_server import LoopbackTSA, sha256
+from tests.archive.tsa_server import LoopbackTSA, authority_fixture, sha256
 
 DATA = b"WARC/1.1 a capture's bytes " * 50
 
 
-@pytest.fixture(scope="module")
-def authority(tmp_path_factory):
-    a = LoopbackTSA(tmp_path_factory.mktemp("tsa"))
-    yield a
-    a.stop()
-
-
-@pytest.fixture(scope="module")
-def other_authority(tmp_path_factory):
-    a = LoopbackTSA(tmp_path_factory.mktemp("other-tsa"), name="Some Other TSA")
-    yield a
-    a.stop()
+authority = authority_fixture()
+other_authority = authority_fixture("Some Other TSA")
 
 
 def client(a: LoopbackTSA, **policy) -> tsa.TSA:

@@ -132,3 +132,13 @@ class LoopbackTSA:
 
 def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
+
+
+def authority_fixture(name: str = "Loopback Test TSA"):
+    """A module-scoped pytest fixture running one LoopbackTSA named `name` (each module makes its own CA)."""
+    @pytest.fixture(scope="module")
+    def running(tmp_path_factory):
+        a = LoopbackTSA(tmp_path_factory.mktemp("tsa"), name=name)
+        yield a
+        a.stop()
+    return running

@@ -18,7 +18,7 @@ from factcheck.archive.storage import LocalArchiveStore
 from factcheck.archive.tsa import TSA
 from factcheck.models import Capture, Export, JobState, Timestamp
 from factcheck.services import exports, timestamps
-from tests.archive.tsa_server import LoopbackTSA, sha256
+from tests.archive.tsa_server import LoopbackTSA, authority_fixture, sha256
 from tests.exports.test_signing import entries, forge, fp, newsroom_keys, verify  # noqa: F401 - a fixture
 
 VERIFIED, PROBLEM, UNSIGNED = 0, 1, 3
@@ -43,18 +43,8 @@ def _warc() -> bytes:
 WARC = _warc()
 
 
-@pytest.fixture(scope="module")
-def authority(tmp_path_factory):
-    a = LoopbackTSA(tmp_path_factory.mktemp("tsa"))
-    yield a
-    a.stop()
-
-
-@pytest.fixture(scope="module")
-def impostor(tmp_path_factory):
-    a = LoopbackTSA(tmp_path_factory.mktemp("impostor"), name="Impostor TSA")
-    yield a
-    a.stop()
+authority = authority_fixture()
+impostor = authority_fixture("Impostor TSA")
 
 
 def tsa_of(a: LoopbackTSA) -> TSA:
