@@ -7,6 +7,7 @@ Layout::
     claimreview.json                       schema.org ClaimReview of every published claim
     evidence/<capture_id>/capture.warc.gz  the archived copy of each cited source, as captured
     evidence/<capture_id>/screenshot.png   its screenshot, when one was taken
+    evidence.wacz                          the same WARCs as one WACZ 1.1.1, which replay tools open
     timestamps/<capture_id>.tsr            the RFC 3161 timestamp token of that WARC (exports/timestamps.py)
     timestamps/tsa-certs.pem               the time-stamping authority's certificates the tokens chain to
     keys.json                              the newsroom's public keys (when it has a signing key)
@@ -26,11 +27,13 @@ import zipfile
 from datetime import datetime, timezone
 from typing import BinaryIO
 
+from factcheck.archive import wacz
 from factcheck.models.views import ArticleReport
 
 MANIFEST = "manifest.json"
 SIGNATURE = "signature.json"
 KEYS = "keys.json"
+WACZ = "evidence.wacz"
 FORMAT = "factcheck-evidence-bundle"
 FORMAT_VERSION = 2  # 2: signed (manifest "signature", signature.json, keys.json)
 _CHUNK = 1024 * 1024
@@ -113,12 +116,14 @@ def write_bundle(report: ArticleReport, *, out: BinaryIO, publication: dict, sca
         w.add_bytes("claimreview.json", script_safe_json(reviews, indent=2).encode("utf-8"))
 
         seen: set[int] = set()
+        packed: list[wacz.Entry] = []
         for view in report.published:
             for sv in view.sources:
                 cap = sv.capture
                 if cap is None or cap.id in seen or cap.state != "done":
                     continue
                 seen.add(cap.id)
+                packed.append(wacz.entry_of(cap))
                 about = {"capture_id": cap.id, "claim_id": view.claim.id, "source_url": sv.source.url,
                          "final_url": cap.final_url, "captured_at": _iso(cap.captured_at),
                          "content_sha256": cap.sha256}
@@ -141,6 +146,12 @@ def write_bundle(report: ArticleReport, *, out: BinaryIO, publication: dict, sca
                 if timestamps is not None:
                     stamping.add_capture_token(w, cap.id, timestamps, notes)
 
+        try:  # gzipped WARCs inside: stored as it is
+            w.add_file(WACZ, wacz.ChunkReader(wacz.stream_wacz(packed, store=store, created=generated_at,
+                                                               title=f"Evidence: {report.article.title}")),
+                       compress_type=zipfile.ZIP_STORED, kind="wacz", capture_ids=sorted(seen))
+        except wacz.NothingToPackage:
+            notes.append(f"{WACZ} left out: no cited source has an archived WARC to package.")
         if timestamps is not None:
             stamping.add_certificates(w, timestamps)
         if signer is not None:

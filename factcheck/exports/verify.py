@@ -85,7 +85,7 @@ def check_bundle(path: Path, *, keys: list[signing.PublicKey] | None = None,
             raw = zf.read(MANIFEST)
             manifest = json.loads(raw.decode("utf-8"))
         except (zipfile.BadZipFile, UnicodeDecodeError, ValueError, OSError) as exc:
-            problems.append(f"unreadable manifest: {exc}")
+            problems.append(f"unreadable manifest: {MANIFEST} is not valid JSON ({exc})")
             return result
         if not isinstance(manifest, dict):
             problems.append("unreadable manifest: it is not a JSON object")

@@ -60,7 +60,8 @@ def test_a_fresh_bundle_holds_the_report_the_evidence_and_a_true_manifest(scene,
         names = zf.namelist()
         manifest = json.loads(zf.read("manifest.json"))
         infos = {i.filename: i for i in zf.infolist()}
-        expected = {"report.html", "claimreview.json", "manifest.json", f"evidence/{cap.id}/capture.warc.gz"}
+        expected = {"report.html", "claimreview.json", "manifest.json", f"evidence/{cap.id}/capture.warc.gz",
+                    "evidence.wacz"}  # the WACZ itself: test_bundle_wacz.py
         if cap.screenshot_path:
             expected.add(f"evidence/{cap.id}/screenshot.png")
         assert set(names) == expected and len(names) == len(expected)
