@@ -104,6 +104,24 @@ def capture_urls(cap, *, api: bool = False) -> dict:
             for kind, f in EVIDENCE.items()}
 
 
+def send_timestamp(capture_id: int):
+    """Serve the RFC 3161 timestamp token of a capture's WARC (a .tsr: the authority's TimeStampResp, DER) as a
+    download; 404 until the authority granted one. Check it with `openssl ts -verify -in capture-<id>.tsr -data
+    capture-<id>.warc.gz -CAfile <the authority's root>`."""
+    from flask import Response
+
+    from factcheck.services.timestamps import for_captures
+
+    row = for_captures(get_session(), [capture_id]).get(capture_id)
+    if row is None or not row.token:
+        abort(404)
+    resp = Response(row.token, mimetype="application/timestamp-reply")
+    resp.headers["Content-Disposition"] = f'attachment; filename="capture-{capture_id}.tsr"'
+    resp.headers["Cache-Control"] = "private, no-store"
+    resp.headers["X-Content-Type-Options"] = "nosniff"
+    return resp
+
+
 def send_evidence(capture_id: int, kind: str):
     """Serve one archived file of a capture, read only through the archive store; 404 when there is none.
 

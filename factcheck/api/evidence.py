@@ -8,7 +8,7 @@ from factcheck.api.core import actor, bp, file_route, spec, write
 from factcheck.api.present import comment_out, event_out, source_out
 from factcheck.api.schemas import CommentIn, CommentList, CommentOut, EventList, SourceIn, SourceOut
 from factcheck.db import get_session
-from factcheck.http import EVIDENCE, send_evidence
+from factcheck.http import EVIDENCE, send_evidence, send_timestamp
 from factcheck.services import history, review, sources
 
 
@@ -83,3 +83,12 @@ def capture_text(capture_id: int):
 def capture_screenshot(capture_id: int):
     """A screenshot of the archived page as it was served, rendered offline (404 when none was taken)."""
     return send_evidence(capture_id, "screenshot")
+
+
+@bp.get(f"/captures/{CAPTURE}/timestamp")
+@file_route("application/timestamp-reply", "The RFC 3161 timestamp token of the capture's WARC (DER).",
+            errors=READ_ERRORS, tags=["evidence"])
+def capture_timestamp(capture_id: int):
+    """The trusted timestamp of a capture's WARC: the time-stamping authority's signed statement that it saw the
+    WARC's SHA-256 at a time (404 until the authority granted one, or when the newsroom does not timestamp)."""
+    return send_timestamp(capture_id)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from flask import Blueprint, jsonify
 
 from factcheck.db import get_session
-from factcheck.http import capture_urls, send_evidence
+from factcheck.http import capture_urls, send_evidence, send_timestamp
 from factcheck.models import Capture
 from factcheck.models.jobs import CAPTURE_LABELS, UNFINISHED
 from factcheck.services import claim_views
@@ -56,4 +56,9 @@ def warc(capture_id: int):
 @bp.get("/captures/<int:capture_id>/screenshot")
 def screenshot(capture_id: int):
     return send_evidence(capture_id, "screenshot")
+
+
+@bp.get("/captures/<int:capture_id>/timestamp.tsr")
+def timestamp(capture_id: int):
+    return send_timestamp(capture_id)
 

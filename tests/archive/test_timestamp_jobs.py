@@ -118,3 +118,28 @@ def test_without_an_authority_nothing_is_timestamped(session, people, site, engi
     cap = session.exec(select(Capture).where(Capture.source_id == src.id)).one()
     assert tasks[jobs.ARCHIVE_SOURCE](cap.id) == JobState.done.value
     assert session.exec(select(Timestamp)).all() == []
+
+
+def test_the_token_downloads_beside_the_warc_on_the_page_and_over_the_api(session, captured, desk, as_user, app,
+                                                                         people, authority):
+    from factcheck.services import tokens as token_service
+
+    claim, cap, stamp = captured
+    carl = as_user("carl")
+    assert carl.get(f"/captures/{cap.id}/timestamp.tsr").status_code == 404  # not granted yet
+    desk["tasks"][jobs.TIMESTAMP_EVIDENCE](stamp.id)
+    session.expire_all()
+    token = session.get(Timestamp, stamp.id).token
+    page = carl.get(f"/captures/{cap.id}/timestamp.tsr")
+    assert page.status_code == 200 and page.get_data() == token
+    assert page.mimetype == "application/timestamp-reply" and page.headers["X-Content-Type-Options"] == "nosniff"
+    assert f'filename="capture-{cap.id}.tsr"' in page.headers["Content-Disposition"]
+    assert f"/captures/{cap.id}/timestamp.tsr" in carl.get(f"/claims/{claim.id}").get_data(as_text=True)
+    raw = token_service.create_token(session, user=people["carl"], name="carl's script")[1]
+    session.commit()
+    api = app.test_client().get(f"/api/v1/captures/{cap.id}/timestamp", headers={"Authorization": f"Bearer {raw}"})
+    assert api.status_code == 200 and api.get_data() == token
+    from factcheck.archive import tsa
+
+    warc = (desk["settings"].archive_dir / cap.warc_path).read_bytes()
+    assert tsa.check(api.get_data(), sha256(warc), authority.ca_pem).tsa_name == "Loopback Test TSA"

@@ -111,6 +111,7 @@ MATRIX: dict[str, Row] = {
     "GET /captures/<capture_id>/text": reads(),
     "GET /captures/<capture_id>/warc": reads(),
     "GET /captures/<capture_id>/screenshot": reads(),
+    "GET /captures/<capture_id>/timestamp.tsr": row(LOGIN, GONE, GONE, GONE, GONE),  # the world has no token: 404
     "GET /captures/<capture_id>/wacz": reads(),  # packaged on request from the world's real WARC
     # exports: eve's export is hers (and the admin's); to other people it does not exist
     "GET /exports/": reads(),
@@ -150,6 +151,7 @@ MATRIX: dict[str, Row] = {
     "GET /api/v1/captures/<capture_id>/warc": api_reads(),        # the archived evidence, for a token too
     "GET /api/v1/captures/<capture_id>/text": api_reads(),
     "GET /api/v1/captures/<capture_id>/screenshot": api_reads(),
+    "GET /api/v1/captures/<capture_id>/timestamp": api(GONE, GONE, GONE, GONE),  # no token in the world: 404
     "POST /api/v1/claims/<claim_id>/comments": api(CREATED, CREATED, CREATED, CREATED, lambda w: {"body": "Noted."}),
     "PATCH /api/v1/claims/<claim_id>": api(REFUSED, REFUSED, OK, OK, lambda w: {
         "version": w.claim_version, "due": "2030-01-31"}),
