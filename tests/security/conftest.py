@@ -8,7 +8,7 @@ import pytest
 from sqlmodel import select
 
 from factcheck.archive.storage import LocalArchiveStore
-from factcheck.models import Capture
+from factcheck.models import Capture, Source
 from factcheck.services import exports
 from factcheck.services import review, sources
 from factcheck.services import tokens as token_service
@@ -37,11 +37,12 @@ class World:
     user_id: int          # cora: the account the admin pages change
     cora_id: int
     tokens: dict          # bearer token per person
+    listed_id: int = 0    # the source the article lists in its own "Sources" section (no link yet)
 
     def url_values(self) -> dict:
         return {"article_id": self.article_id, "claim_id": self.claim_id, "source_id": self.source_id,
                 "capture_id": self.capture_id, "token_id": self.token_id, "export_id": self.export_id,
-                "user_id": self.user_id, "token": "fcr_not-a-live-reset-link"}
+                "user_id": self.user_id, "token": "fcr_not-a-live-reset-link", "listed_id": self.listed_id}
 
 
 @pytest.fixture
@@ -80,7 +81,9 @@ def world(app, session, people, settings) -> World:
     return World(article_id=a.id, claim_id=claim.id, claim_version=claim.version, claim_text=claim.text,
                  other_claim_id=other.id, other_claim_version=other.version, source_id=source.id,
                  source_version=source.version, capture_id=capture.id, token_id=spare.id, export_id=export.id,
-                 user_id=cora.id, cora_id=cora.id, tokens=raw)
+                 user_id=cora.id, cora_id=cora.id, tokens=raw,
+                 listed_id=session.exec(select(Source.id).where(Source.article_id == a.id,
+                                                                Source.claim_id.is_(None))).first())
 
 
 @pytest.fixture

@@ -83,6 +83,11 @@ MATRIX: dict[str, Row] = {
     "POST /articles/fetch": editors(INVALID, lambda w: {"import-address": "http://127.0.0.1:9/story"}),  # refused
     "POST /articles/confirm": editors(FOUND, lambda w: {"title": "Ferry terminal", "body": STORY}),
     "POST /articles/<article_id>/language": editors(FOUND, lambda w: {"language": "de"}),
+    # the sources an article lists: any checker or editor may attach a link; citing one is a claim's own work
+    # (the world's listed source has no link yet, so a permitted cite is refused as input)
+    "POST /articles/<article_id>/sources/<listed_id>/link": row(LOGIN, FOUND, FOUND, FOUND, FOUND, lambda w: {
+        "url": "https://council.example.org/minutes"}),
+    "POST /claims/<claim_id>/listed/<listed_id>/cite": own_claim(INVALID, lambda w: {"stance": "context"}),
     # the claim page and its actions (the claim is in progress, so reword/split/merge are refused as input)
     "GET /claims/<claim_id>": reads(),
     "GET /claims/<claim_id>/captures.json": reads(),
