@@ -6,9 +6,10 @@ from factcheck.models.jobs import JobRow, JobState
 from factcheck.models.evidence import Source, Capture, Export, Stance
 from factcheck.models.review import Verdict, Comment, Event, NewsroomSetting
 from factcheck.models.timestamps import Timestamp
+from factcheck.models.matching import ClaimMatch, ClaimVector, MatchingJob
 
 __all__ = [
     "utcnow", "Role", "User", "ApiToken", "Article", "Claim", "ClaimStatus", "Source", "Capture",
     "JobRow", "JobState", "Export", "Stance", "Verdict", "Comment", "Event", "NewsroomSetting",
-    "Timestamp",
+    "Timestamp", "ClaimMatch", "ClaimVector", "MatchingJob",
 ]
