@@ -9,7 +9,7 @@ from sqlmodel import Session
 
 from factcheck.text.furniture import furniture_kind
 from factcheck.api.schemas import (ArticleOut, CaptureOut, ClaimOut, CommentOut, EventOut, SourceHealth, SourceOut,
-                                   VerdictOut)
+                                   TimestampOut, VerdictOut)
 from factcheck.models import Article, Capture, Claim, Comment, Event, Source, User
 from factcheck.services import claim_views
 
@@ -66,7 +66,7 @@ def article_out(session: Session, article: Article, claims: list[Claim]) -> Arti
                       claims=claims_out(session, claims))
 
 
-def capture_out(capture: Capture | None) -> CaptureOut | None:
+def capture_out(capture: Capture | None, stamp=None) -> CaptureOut | None:
     from factcheck.http import capture_urls
 
     if capture is None:
@@ -74,14 +74,30 @@ def capture_out(capture: Capture | None) -> CaptureOut | None:
     return CaptureOut(id=capture.id, state=capture.state, reason=capture.reason, attempts=capture.attempts,
                       final_url=capture.final_url, http_status=capture.http_status,
                       content_type=capture.content_type, sha256=capture.sha256, size=capture.size,
-                      title=capture.title, captured_at=utc(capture.captured_at), **capture_urls(capture, api=True))
+                      title=capture.title, captured_at=utc(capture.captured_at), **capture_urls(capture, api=True),
+                      timestamp=timestamp_out(stamp))
+
+
+def timestamp_out(stamp) -> TimestampOut | None:
+    """A capture's models.Timestamp as the API shows it."""
+    from factcheck.http import absolute_url
+
+    if stamp is None:
+        return None
+    return TimestampOut(state=stamp.state, reason=stamp.reason, authority=stamp.tsa_name,
+                        stamped_at=utc(stamp.stamped_at), sha256=stamp.digest,
+                        token_url=absolute_url("api.capture_timestamp", capture_id=stamp.subject_id)
+                        if stamp.token else None)
 
 
 def source_out(session: Session, source: Source) -> SourceOut:
+    from factcheck.services import timestamps
+
     capture = claim_views.representative_captures(session, [source.id]).get(source.id)
+    stamp = timestamps.for_captures(session, [capture.id]).get(capture.id) if capture is not None else None
     return SourceOut(id=source.id, claim_id=source.claim_id, url=source.url, title=source.title,
                      stance=source.stance, note=source.note, version=source.version,
-                     created_at=utc(source.created_at), capture=capture_out(capture),
+                     created_at=utc(source.created_at), capture=capture_out(capture, stamp),
                      health=SourceHealth(state=source.health, reason=source.health_reason))
 
 

@@ -151,6 +151,15 @@ class ArticleOut(BaseModel):
     claims: list[ClaimOut]
 
 
+class TimestampOut(BaseModel):
+    state: str                       # queued, running, retrying (the authority did not answer yet), done, failed
+    reason: str
+    authority: str | None            # who signed the token (its certificate's name), once granted
+    stamped_at: datetime | None      # the authority's time
+    sha256: str                      # what it stamps: the WARC's SHA-256
+    token_url: str | None = None     # /api/v1/captures/<id>/timestamp: the token (DER), once granted
+
+
 class CaptureOut(BaseModel):
     id: int
     state: str
@@ -166,6 +175,7 @@ class CaptureOut(BaseModel):
     warc_url: str | None = None          # /api/v1/captures/<id>/warc etc., absolute from FACTCHECK_BASE_URL;
     text_url: str | None = None          # download them with the same bearer token
     screenshot_url: str | None = None
+    timestamp: TimestampOut | None = None  # the RFC 3161 timestamp of the WARC; None when none was asked for
 
 
 class SourceHealth(BaseModel):

@@ -143,3 +143,7 @@ def test_the_token_downloads_beside_the_warc_on_the_page_and_over_the_api(sessio
 
     warc = (desk["settings"].archive_dir / cap.warc_path).read_bytes()
     assert tsa.check(api.get_data(), sha256(warc), authority.ca_pem).tsa_name == "Loopback Test TSA"
+    answer = app.test_client().get(f"/api/v1/sources/{cap.source_id}",
+                                   headers={"Authorization": f"Bearer {raw}"}).get_json()["capture"]["timestamp"]
+    assert answer["state"] == "done" and answer["authority"] == "Loopback Test TSA" and answer["stamped_at"]
+    assert answer["sha256"] == sha256(warc) and answer["token_url"].endswith(f"/api/v1/captures/{cap.id}/timestamp")
