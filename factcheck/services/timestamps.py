@@ -133,6 +133,11 @@ def for_captures(session: Session, capture_ids) -> dict[int, Timestamp]:
 
 
 
+def for_export(session: Session, export_id: int) -> Timestamp | None:
+    """The timestamp of a background bundle's manifest, or None (another format, or no authority)."""
+    return session.exec(select(Timestamp).where(Timestamp.subject == EXPORT, Timestamp.subject_id == export_id)).first()
+
+
 def bundle_stamps(session: Session, report, tsa):
     """What an article's bundle carries of timestamps (exports.timestamps.BundleStamps), or None without a TSA."""
     if tsa is None:

@@ -53,7 +53,10 @@ def create():
 
 @bp.get("/<int:export_id>")
 def show(export_id: int):
-    return render_template("exports/show.html", export=_own(export_id), labels=LABELS)
+    from factcheck.services import timestamps
+
+    return render_template("exports/show.html", export=_own(export_id), labels=LABELS,
+                           stamp=timestamps.for_export(get_session(), export_id))
 
 
 @bp.get("/<int:export_id>.json")

@@ -187,7 +187,7 @@ def test_a_tsa_that_is_down_leaves_a_usable_bundle_that_says_it_is_not_timestamp
     assert "NOT TIMESTAMPED: manifest.json has no timestamp token (manifest.tsr)" in result.output
 
 
-def test_a_bundle_built_in_the_background_gets_its_manifests_token_as_a_job(world, session, people,
+def test_a_bundle_built_in_the_background_gets_its_manifests_token_as_a_job(world, session, people, as_user,
                                                                           newsroom_keys):  # noqa: F811
     world.stamp_capture()
     export = exports.request_export(session, actor=people["eve"], fmt="bundle", article_id=world.article_id)
@@ -199,6 +199,8 @@ def test_a_bundle_built_in_the_background_gets_its_manifests_token_as_a_job(worl
     assert "manifest.tsr" not in unstamped  # usable at once, its token follows
     row = session.exec(select(Timestamp).where(Timestamp.subject == "export")).one()
     assert row.digest == hashlib.sha256(unstamped["manifest.json"]).hexdigest()
+    eve = as_user("eve")
+    assert "trusted timestamp is on its way" in eve.get(f"/exports/{export.id}").get_data(as_text=True)
     assert timestamps.stamp_evidence(session, row.id, config=world.stamp_config) == JobState.done.value
     session.expire_all()
     now = session.get(Export, export.id).file_path
@@ -209,6 +211,8 @@ def test_a_bundle_built_in_the_background_gets_its_manifests_token_as_a_job(worl
     assert result.exit_code == VERIFIED, result.output
     assert "TIMESTAMPED: manifest.json timestamped by Loopback Test TSA" in result.output
     assert session.get(Timestamp, row.id).stamped_at <= datetime.now(timezone.utc)
+    assert "Its manifest is timestamped by Loopback Test TSA at <time" in eve.get(f"/exports/{export.id}").get_data(
+        as_text=True)
 
 
 def test_a_manifest_token_in_a_bundle_that_declares_none_is_an_extra_file(world, stamped):
