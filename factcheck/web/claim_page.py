@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import flash, render_template
 from flask_login import current_user
 from sqlmodel import select
+from wtforms import SelectChoice
 
 from factcheck import workflow
 from factcheck.db import get_session
@@ -16,6 +17,7 @@ from factcheck.services import settings as newsroom
 from factcheck.services import timestamps
 from factcheck.web.forms import (AssignForm, CommentForm, DueForm, MergeForm, SourceForm, SplitForm, StatusForm,
                                  VerdictForm, WordingForm)
+from factcheck.web.history_view import history_lines
 
 MOVE_LABELS = {
     (S.candidate, S.new): "Promote to claim",
@@ -71,7 +73,8 @@ def render_claim(claim: Claim, *, status: int = 200, **forms):
         **version, "rating": verdict.rating if verdict else "", "rationale": verdict.rationale if verdict else "",
         "claim_reviewed": verdict.claim_reviewed if verdict else claim.text,
         "claimant": claim.claimant, "claimant_kind": claim.claimant_kind or "person"}))
-    verdict_form.rating.choices = [(label, label) for label in newsroom.rating_labels(session)]
+    verdict_form.rating.choices = [SelectChoice("", "Choose a rating…")] + [
+        SelectChoice(label, label) for label in newsroom.rating_labels(session)]
     forms.setdefault("comment_form", CommentForm(formdata=None))
     if following is not None:
         forms.setdefault("merge", MergeForm(formdata=None, data={**version, "other_id": following.id,
@@ -84,7 +87,8 @@ def render_claim(claim: Claim, *, status: int = 200, **forms):
     people_by_id = {u.id: u for u in people}
     return render_template(
         "claims/detail.html", claim=claim, article=article, context=_context(article, claim), following=following,
-        events=history.for_claim(session, claim_id=claim.id), comments=review.comments(session, claim_id=claim.id),
+        history=history_lines(history.for_claim(session, claim_id=claim.id), people=list(session.exec(select(User)))),
+        comments=review.comments(session, claim_id=claim.id),
         verdict=verdict, verdict_by=view.checker, sources=[sv.source for sv in view.sources],
         captures={sv.source.id: sv.capture for sv in view.sources if sv.capture is not None},
         stamps=timestamps.for_captures(session, [sv.capture.id for sv in view.sources if sv.capture is not None]),
