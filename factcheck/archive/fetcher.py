@@ -264,12 +264,12 @@ def _one_hop(url: str, policy: FetchPolicy, deadline: float, *, method: str = "G
                    response_headers=raw_headers, body=b"".join(chunks), remote_ip=ip)
     except SSLError as exc:
         raise FetchError(f"The secure connection to {host} failed: {exc}.", permanent=True) from None
+    except NewConnectionError:  # before the timeouts: urllib3 2 makes it a subclass of ConnectTimeoutError
+        raise FetchError(f"Could not connect to {host} (port {port}).", permanent=False) from None
     except (Urllib3Timeout, socket.timeout):
         if time.monotonic() >= deadline:
             raise FetchError(f"Timed out after {policy.total_timeout:g} s.", permanent=False) from None
         raise FetchError(f"{host} did not respond in time.", permanent=False) from None
-    except NewConnectionError:
-        raise FetchError(f"Could not connect to {host} (port {port}).", permanent=False) from None
     except (Urllib3Error, OSError) as exc:
         raise FetchError(f"The connection to {host} failed ({type(exc).__name__}).", permanent=False) from None
     finally:

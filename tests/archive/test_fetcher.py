@@ -432,6 +432,18 @@ def test_decompression_bomb_is_refused(server):
     assert err.value.permanent and "larger than 1 MB" in err.value.reason
 
 
+def test_a_refused_connection_says_so_at_once(server):
+    policy = policy_for(server)
+    port = server.server_port
+    server.shutdown()
+    server.server_close()  # nothing listens on the allow-listed port any more
+    started = time.monotonic()
+    with pytest.raises(FetchError) as err:
+        fetch(f"http://127.0.0.1:{port}/", policy)
+    assert not err.value.permanent and err.value.reason == f"Could not connect to 127.0.0.1 (port {port})."
+    assert time.monotonic() - started < 1
+
+
 def test_slow_server_is_a_transient_read_timeout(server):
     started = time.monotonic()
     with pytest.raises(FetchError) as err:
