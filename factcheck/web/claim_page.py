@@ -84,6 +84,7 @@ def render_claim(claim: Claim, *, status: int = 200, **forms):
         if old == claim.status and workflow.can(current_user.role, action, ctx):
             moves.append({"to": to.value, "label": MOVE_LABELS[(old, to)],
                           "needs": workflow.REASON_REQUIRED.get((old, to))})
+    moves.sort(key=lambda m: m["needs"] is not None)  # the moves that need nothing first, then each with its box
     people_by_id = {u.id: u for u in people}
     return render_template(
         "claims/detail.html", claim=claim, article=article, context=_context(article, claim), following=following,

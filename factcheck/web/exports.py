@@ -3,11 +3,12 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
+from sqlmodel import select
 
 from factcheck.db import get_session
 from factcheck.errors import ValidationError
 from factcheck.services import exports
-from factcheck.models import Export
+from factcheck.models import Article, Export
 from factcheck.services.queue import QueueFilter
 from factcheck.downloads import send_wacz
 
@@ -25,8 +26,11 @@ def _own(export_id: int) -> Export:
 
 @bp.get("/")
 def index():
-    return render_template("exports/index.html", rows=exports.recent_exports(get_session(), actor=current_user),
-                           labels=LABELS)
+    session = get_session()
+    rows = exports.recent_exports(session, actor=current_user)
+    ids = {e.article_id for e in rows if e.article_id}
+    headlines = dict(session.exec(select(Article.id, Article.title).where(Article.id.in_(ids))).all()) if ids else {}
+    return render_template("exports/index.html", rows=rows, labels=LABELS, headlines=headlines)
 
 
 @bp.post("/")

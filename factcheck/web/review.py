@@ -27,6 +27,26 @@ DONE = {
 }
 
 
+def _what_happened(claim, old: str, to: str) -> str:
+    """The confirmation of a move, saying what happened and to whom, in the newsroom's words."""
+    checker = get_session().get(User, claim.assignee_id) if claim.assignee_id else None
+    name = checker.label if checker else "the checker"
+    said = {
+        ("candidate", "new"): f"Sentence #{claim.id} is now a claim in the queue.",
+        ("dismissed", "new"): f"Claim #{claim.id} is restored to the queue as a new claim.",
+        ("new", "dismissed"): f"Claim #{claim.id} is dismissed; your reason is kept in its history.",
+        ("candidate", "dismissed"): f"Sentence #{claim.id} is dismissed; your reason is kept in its history.",
+        ("new", "in_progress"): f"You took claim #{claim.id}; it is in My work.",
+        ("in_progress", "new"): f"Claim #{claim.id} is back in the queue for someone else to take.",
+        ("in_progress", "in_review"): f"Claim #{claim.id} is submitted for review; an editor signs it off next.",
+        ("in_review", "in_progress"): f"Sent back to {name} with your comment.",
+        ("in_review", "published"): f"Claim #{claim.id} is published; reports and ClaimReview now carry it.",
+        ("published", "in_progress"): f"Claim #{claim.id} is reopened for {name}; your correction note is kept "
+                                      "and shown in reports.",
+    }
+    return said.get((old, to)) or f"Claim #{claim.id} {DONE.get(to, 'is now ' + to.replace('_', ' '))}."
+
+
 def end_of_day(d: date | None) -> datetime | None:
     """A due date means the end of that day (UTC)."""
     return datetime.combine(d, time(23, 59, 59), tzinfo=timezone.utc) if d else None
@@ -54,13 +74,13 @@ def transition(claim_id: int):
     form = StatusForm()
     if not form.validate_on_submit():
         return render_claim(claim, status=422, status_form=form)
-    to = form.to.data
+    to, old = form.to.data, claim.status
     failed = apply(claim, "status_form", form, lambda s: review.transition(
         s, claim=claim, to=to, actor=current_user, expected_version=version_of(form), comment=form.reason.data or "",
         confirm_unarchived=bool(form.confirm_unarchived.data)))
     if failed:
         return failed
-    flash(f"Claim #{claim.id} {DONE.get(to, 'is now ' + to)}.", "success")
+    flash(_what_happened(claim, old, to), "success")
     return _back(claim.id)
 
 

@@ -34,7 +34,7 @@ def test_editor_brings_in_an_article_and_shapes_claims(page, server, sample_text
     page.locator("details summary", has_text="Candidate sentences").click()
     page.locator("details table a").first.click()
     page.get_by_role("button", name="Promote to claim").click()
-    assert "in the queue as a new claim" in page.locator(".alert").inner_text()
+    assert "is now a claim in the queue" in page.locator(".alert").inner_text()
     page.get_by_label("Reason").fill("Duplicate of an earlier claim")
     page.get_by_label("Reason").press("Control+Enter")
     assert "is dismissed" in page.locator(".alert").inner_text()

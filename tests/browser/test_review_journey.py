@@ -189,7 +189,7 @@ def test_claims_go_from_paste_to_published_and_exported(page, server, cited_web)
     login(page, server, "eve")
     page.goto(f"{server}/claims/{first}")
     page.locator("#reason-in_progress").fill("The report gives the **planned** date, not the completion date.")
-    move(page, "Send back to the checker", "is in progress")
+    move(page, "Send back to the checker", "Sent back to carl with your comment")
     sign_out(page)
 
     # carl sees it on top of his work with the comment, fixes the verdict and resubmits.
