@@ -25,13 +25,14 @@ SWEEP = "factcheck.sweep_captures"     # the sweep of every kind of durable job 
 RECHECK = "factcheck.recheck_sources"
 BUILD_EXPORT = "factcheck.build_export"
 TIMESTAMP_EVIDENCE = "factcheck.timestamp_evidence"   # an RFC 3161 token for a capture's WARC or a bundle's manifest
+MATCH_CLAIMS = "factcheck.match_claims"               # an article's claims against the desk's past claims
 
 # Celery queues: a long export never waits in front of captures, and the other way round. A worker started
 # without -Q consumes all of them; `-Q captures` (etc.) gives a kind of work workers of its own.
 CAPTURES, EXPORTS, DEFAULT, NOTIFICATIONS = "captures", "exports", "default", "notifications"
 QUEUES = (CAPTURES, EXPORTS, DEFAULT, NOTIFICATIONS)
 ROUTES = {ARCHIVE_SOURCE: CAPTURES, BUILD_EXPORT: EXPORTS, SWEEP: DEFAULT, RECHECK: DEFAULT,
-          TIMESTAMP_EVIDENCE: DEFAULT}
+          TIMESTAMP_EVIDENCE: DEFAULT, MATCH_CLAIMS: DEFAULT}
 
 
 class Runner(Protocol):

@@ -70,7 +70,7 @@ def _limits(soft: float) -> dict:
 
 def task_specs(settings: Settings, pieces: Pieces) -> dict[str, TaskSpec]:
     """Task name -> the service function that runs it and its limits."""
-    from factcheck.services import capture, exports, sweep, timestamps
+    from factcheck.services import capture, exports, matching, sweep, timestamps
 
     return {
         jobs.ARCHIVE_SOURCE: TaskSpec(partial(capture.archive_source, config=pieces.capture),
@@ -83,6 +83,7 @@ def task_specs(settings: Settings, pieces: Pieces) -> dict[str, TaskSpec]:
                                **_limits(120.0)),
         jobs.TIMESTAMP_EVIDENCE: TaskSpec(partial(timestamps.stamp_evidence, config=pieces.timestamp),
                                           **_limits(120.0)),
+        jobs.MATCH_CLAIMS: TaskSpec(partial(matching.match_article, heartbeat=settings.job_heartbeat), **_limits(300.0)),
     }
 
 

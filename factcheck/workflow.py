@@ -47,6 +47,7 @@ ACTIONS: dict[str, Rule] = {
     "reject": Rule(EDITORS, label="send claims back to the checker"),
     "publish": Rule(EDITORS, label="publish claims"),
     "reopen": Rule(EDITORS, label="reopen published claims for a correction"),
+    "act_on_match": Rule(EDITORS, label="dismiss, relate or ignore past matches"),
     "manage_users": Rule(ADMINS, label="manage users"),
     "manage_tokens": Rule(ADMINS, label="manage API tokens"),
     "change_settings": Rule(ADMINS, label="change the newsroom's settings"),

@@ -38,6 +38,7 @@ EXPECTED = {
     "reject": {(E, "*"), (A, "*")},
     "publish": {(E, "*"), (A, "*")},
     "reopen": {(E, "*"), (A, "*")},
+    "act_on_match": {(E, "*"), (A, "*")},  # Checked before: duplicate, related, ignore
     "manage_users": {(A, "*")},
     "manage_tokens": {(A, "*")},
     "change_settings": {(A, "*")},

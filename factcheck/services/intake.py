@@ -11,7 +11,7 @@ from sqlmodel import Session
 from factcheck import workflow
 from factcheck.errors import ValidationError
 from factcheck.models import Article, Claim, ClaimStatus, Source, User
-from factcheck.services import history
+from factcheck.services import history, matching
 from factcheck.text.analysis import analyse
 from factcheck.text.language import ENGLISH_SCORER, detect_language
 from factcheck.text.structure import byline_name, site_of
@@ -158,6 +158,7 @@ def create_article(session: Session, *, draft: ArticleDraft, actor: User, thresh
     session.add_all(claims)
     history.record(session, actor=actor, kind="article_created", article_id=article.id,
                    detail={"claims": sum(c.checkworthy for c in claims), "candidates": len(claims)})
+    matching.request(session, article_id=article.id)  # rung after the commit: intake never waits for it
     session.flush()
     return article
 

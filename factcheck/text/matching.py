@@ -1,0 +1,167 @@
+"""Claim matching, the pure part: words, numbers and names of a text, a BM25 index over words, the hybrid of BM25
+and sentence-vector similarity, and what two texts share.
+
+Numbers are words of their own ("7%" and "70%" never match each other), and when both texts state numbers and share
+none, the pair's score is lowered: the same words about a different figure are a different claim.
+"""
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+
+import numpy as np
+
+_TOKEN = re.compile(r"\d+(?:[.,]\d+)*%?|[^\W\d_]+(?:['’][^\W\d_]+)?", re.UNICODE)
+_NUMBER = re.compile(r"\d")
+STOPWORDS = frozenset("""
+a about above after again against all am an and any are as at be because been before being below between both but by
+can could did do does doing down during each few for from further had has have having he her here hers herself him
+himself his how i if in into is it its itself just me more most my myself no nor not now of off on once only or other
+our ours ourselves out over own same she should so some such than that the their theirs them themselves then there
+these they this those through to too under until up very was we were what when where which while who whom why will
+with would you your yours yourself yourselves s t don says said say also via new one rt pic twitter com http https www
+""".split())
+# Weights tuned on the CheckThat! 2022 2A train/dev split only (bench/matching.py); the test split is held out.
+LEXICAL_WEIGHT = 0.5
+NUMBER_PENALTY = 0.85      # both texts state numbers, and they share none
+
+
+def tokens(text: str) -> list[str]:
+    """Lower-cased words and numbers, stopwords left out; possessives folded ("Obama's" -> "obama")."""
+    out = []
+    for tok in _TOKEN.findall(text.lower()):
+        tok = tok.replace("’", "'")
+        if tok.endswith("'s"):
+            tok = tok[:-2]
+        if tok and tok not in STOPWORDS and (len(tok) > 1 or tok.isdigit()):
+            out.append(tok)
+    return out
+
+
+def numbers(text: str) -> set[str]:
+    return {t.replace(",", "") for t in _TOKEN.findall(text) if _NUMBER.match(t)}
+
+
+def names(text: str) -> set[str]:
+    """Capitalised words that do not begin a sentence, and acronyms: a cheap stand-in for named entities."""
+    found = set()
+    for sentence in re.split(r"(?<=[.!?])\s+", text):
+        words = [w[:-2] if w.endswith(("'s", "’s")) else w for w in _TOKEN.findall(sentence)]
+        for position, word in enumerate(words):
+            capital = word[:1].isupper() and len(word) > 1
+            inside = position > 0 or (len(words) > 1 and words[1][:1].isupper())  # "Port Alder opened ..."
+            if capital and (word.isupper() or (inside and word.lower() not in STOPWORDS)):
+                found.add(word)
+    return found
+
+
+@dataclass(frozen=True)
+class Overlap:
+    """What two texts share, for a person to judge a match by."""
+
+    words: list[str]
+    numbers: list[str]
+    names: list[str]
+    numbers_differ: bool   # both state numbers and share none
+
+    def as_dict(self) -> dict:
+        return {"words": self.words, "numbers": self.numbers, "names": self.names,
+                "numbers_differ": self.numbers_differ}
+
+
+def overlap(a: str, b: str, *, limit: int = 12) -> Overlap:
+    na, nb = numbers(a), numbers(b)
+    shared_numbers = sorted(na & nb)
+    names_b = {n.lower() for n in names(b)}
+    shared_names = sorted({n for n in names(a) if n.lower() in names_b})
+    skip = {n.lower() for n in shared_names} | {n.lower() for n in shared_numbers}
+    tb = set(tokens(b))
+    seen, words = set(), []
+    for tok in tokens(a):
+        if tok in tb and tok not in seen and tok not in skip and not _NUMBER.match(tok):
+            seen.add(tok)
+            words.append(tok)
+    return Overlap(words=words[:limit], numbers=shared_numbers, names=shared_names,
+                   numbers_differ=bool(na and nb and not shared_numbers))
+
+
+@dataclass
+class LexicalIndex:
+    """BM25 (Okapi, k1 and b as Lucene's defaults) over the words of documents added one by one. A document can be
+    switched off (`drop`), so a changed claim is dropped and added again at the end."""
+
+    k1: float = 1.2
+    b: float = 0.75
+    _postings: dict[str, tuple[list[int], list[int]]] = field(default_factory=dict)
+    _arrays: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
+    _lengths: list[int] = field(default_factory=list)
+    _alive: list[bool] = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return len(self._lengths)
+
+    def add(self, text: str) -> int:
+        position = len(self._lengths)
+        counts: dict[str, int] = {}
+        toks = tokens(text)
+        for tok in toks:
+            counts[tok] = counts.get(tok, 0) + 1
+        for tok, n in counts.items():
+            docs, tfs = self._postings.setdefault(tok, ([], []))
+            docs.append(position)
+            tfs.append(n)
+            self._arrays.pop(tok, None)
+        self._lengths.append(len(toks))
+        self._alive.append(True)
+        return position
+
+    def drop(self, position: int) -> None:
+        self._alive[position] = False
+
+    def _posting(self, tok: str) -> tuple[np.ndarray, np.ndarray] | None:
+        if tok not in self._postings:
+            return None
+        found = self._arrays.get(tok)
+        if found is None:
+            docs, tfs = self._postings[tok]
+            found = self._arrays[tok] = (np.asarray(docs, dtype=np.int64), np.asarray(tfs, dtype=np.float32))
+        return found
+
+    def scores(self, text: str) -> np.ndarray:
+        """The BM25 score of every document for the query `text` (dropped ones score 0)."""
+        n = len(self._lengths)
+        out = np.zeros(n, dtype=np.float32)
+        if n == 0:
+            return out
+        lengths = np.asarray(self._lengths, dtype=np.float32)
+        norm = self.k1 * (1 - self.b + self.b * lengths / max(float(lengths.mean()), 1.0))
+        for tok in set(tokens(text)):
+            posting = self._posting(tok)
+            if posting is None:
+                continue
+            docs, tfs = posting
+            df = len(docs)
+            idf = math.log(1 + (n - df + 0.5) / (df + 0.5))
+            out[docs] += idf * tfs * (self.k1 + 1) / (tfs + norm[docs])
+        out[~np.asarray(self._alive, dtype=bool)] = 0.0
+        return out
+
+
+def hybrid(lexical: np.ndarray, semantic: np.ndarray, *, weight: float = LEXICAL_WEIGHT) -> np.ndarray:
+    """One score in [0, 1] from BM25 scores (scaled by the query's best) and cosine similarities."""
+    top = float(lexical.max()) if lexical.size else 0.0
+    scaled = lexical / top if top > 0 else lexical
+    return weight * scaled + (1 - weight) * np.clip(semantic, 0.0, 1.0)
+
+
+def penalise_numbers(query: str, texts: list[str], scores: list[float]) -> list[float]:
+    """Scores of `texts` (candidates for `query`) lowered where both state numbers and share none."""
+    mine = numbers(query)
+    if not mine:
+        return list(scores)
+    out = []
+    for text, score in zip(texts, scores):
+        theirs = numbers(text)
+        out.append(score * NUMBER_PENALTY if theirs and not (mine & theirs) else score)
+    return out
