@@ -37,7 +37,7 @@ class Extracted:
 
 
 # -- content types and decoding ---------------------------------------------------------------
-def _parse_content_type(content_type: str | None) -> tuple[str | None, str | None]:
+def parse_content_type(content_type: str | None) -> tuple[str | None, str | None]:
     if not content_type:
         return None, None
     parts = [p.strip() for p in str(content_type).split(";")]
@@ -156,7 +156,7 @@ def extract(body: bytes, *, content_type: str | None, url: str) -> Extracted:
 
 
 def _extract(body: bytes, content_type: str | None, url: str) -> Extracted:
-    mime, charset = _parse_content_type(content_type)
+    mime, charset = parse_content_type(content_type)
     kind = _kind(body, mime)
     if kind is None or not body:
         return Extracted(None, None, None)
@@ -181,7 +181,7 @@ def extract_article(body: bytes, *, content_type: str | None, url: str
     """(title, byline, published, text) for importing an article from its URL."""
     try:
         body = bytes(body or b"")
-        mime, charset = _parse_content_type(content_type)
+        mime, charset = parse_content_type(content_type)
         kind = _kind(body, mime)
         if kind is None or not body:
             return None, None, None, None

@@ -1,10 +1,14 @@
 """A screenshot of an ARCHIVED page, rendered with no network at all.
 
 The browser is handed our stored bytes for the main document under the page's original URL and
-every other request the page makes (images, scripts, styles, frames, further navigations) is
-aborted, so rendering an archived page can never reach the internet or the newsroom network.
-Scripts are switched off and service workers blocked for the same reason. The picture is therefore
-the page as its HTML and inline styles describe it, without remote images, fonts or stylesheets.
+every other request the page makes (images, scripts, styles, frames) is aborted, so rendering an
+archived page can never reach the internet or the newsroom network. Scripts are switched off and
+service workers blocked for the same reason. The picture is therefore the page as its HTML and
+inline styles describe it, without remote images, fonts or stylesheets.
+
+A page that moves the window on (a ``<meta http-equiv="refresh">``, say) would otherwise leave a
+blank error page to photograph: a later navigation of the top window is answered "204 No Content",
+which leaves the archived document in place, and its address is kept in ``Shot.navigations``.
 
 Never raises: a missing browser, a failed launch or a render error gives ``Shot(None, reason)``.
 """
@@ -13,7 +17,7 @@ from __future__ import annotations
 import logging
 import os
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from urllib.parse import urldefrag
 
 log = logging.getLogger(__name__)
@@ -46,9 +50,10 @@ _HTML_TYPES = ("text/html", "application/xhtml+xml")
 class Shot:
     png: bytes | None
     skipped_reason: str | None
+    navigations: list[str] = field(default_factory=list)   # where the page tried to take the window, blocked
 
 
-def _looks_like_html(html: bytes, content_type: str | None) -> bool:
+def looks_like_html(html: bytes, content_type: str | None) -> bool:
     if content_type:
         return content_type.split(";")[0].strip().lower() in _HTML_TYPES
     head = html[:1024].lstrip().lower()
@@ -62,7 +67,7 @@ def take_screenshot(html: bytes, *, url: str, chromium: str | None, timeout_s: f
     ``content_type`` is optional; without it the body is sniffed for HTML."""
     try:
         html = bytes(html or b"")
-        if not html.strip() or not _looks_like_html(html, content_type):
+        if not html.strip() or not looks_like_html(html, content_type):
             return Shot(None, "not a web page")
         if not chromium:
             return Shot(None, "no browser configured for screenshots")
@@ -105,16 +110,23 @@ def _render(html: bytes, *, url: str, chromium: str, timeout_s: float, content_t
     timeout_ms = max(1.0, timeout_s) * 1000
     document_url = urldefrag(url)[0]
     served = threading.Event()
+    navigations: list[str] = []
 
     def handle(route) -> None:
         request = route.request
         try:
-            if (not served.is_set() and request.is_navigation_request()
-                    and request.frame.parent_frame is None):
+            top = request.is_navigation_request() and request.frame.parent_frame is None
+            if top and not served.is_set():
                 served.set()
                 route.fulfill(status=200, body=html,
                               headers={"Content-Type": content_type,
                                        "X-Content-Type-Options": "nosniff"})
+            elif top:
+                # The page moves the window on. An aborted navigation would replace the page with an
+                # error page; a 204 cancels it and the archived document stays.
+                if request.url not in navigations:
+                    navigations.append(request.url)
+                route.fulfill(status=204, body=b"")
             else:
                 route.abort("blockedbyclient")
         except PlaywrightError:
@@ -155,7 +167,7 @@ def _render(html: bytes, *, url: str, chromium: str, timeout_s: float, content_t
             png = page.screenshot(type="png", full_page=True, animations="disabled",
                                   clip={"x": 0, "y": 0, "width": VIEWPORT["width"], "height": height},
                                   timeout=timeout_ms)
-            return Shot(png, None)
+            return Shot(png, None, list(navigations))
         finally:
             try:
                 browser.close()

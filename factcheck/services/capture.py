@@ -64,7 +64,7 @@ def archive_source(session: Session, capture_id: int, *, config: CaptureConfig,
 
 
 def _capture(session: Session, cap: Capture, attempt: int, config: CaptureConfig) -> str:
-    from factcheck.archive import extract, screenshot, warc
+    from factcheck.archive import extract, navigation, screenshot, warc
     from factcheck.archive.fetcher import FetchError, fetch, retry_after_seconds
     from factcheck.archive.politeness import HostBusy, LocalGate
 
@@ -103,7 +103,8 @@ def _capture(session: Session, cap: Capture, attempt: int, config: CaptureConfig
                    headers={k: v for k, v in result.headers}, content_type=result.content_type,
                    size=len(result.body), sha256=hashlib.sha256(result.body).hexdigest(),
                    title=(found.title or "")[:1000] or None, warc_path=warc_path, text_path=text_path,
-                   screenshot_path=shot_path, captured_at=now, next_try_at=None, reason=shot.skipped_reason or "")
+                   screenshot_path=shot_path, captured_at=now, next_try_at=None,
+                   reason=navigation.capture_reason(result, shot))
     return JobState.done.value
 
 
