@@ -274,6 +274,10 @@ def serve(host: str, port: int, threads: int) -> None:
     app = create_app(settings)
     mode = "embedded (no Redis)" if settings.embedded else f"distributed (Redis at {settings.redis_url})"
     click.echo(f"factcheck serving on http://{host}:{port} in {mode} mode; Ctrl+C stops it.")
+    from factcheck.replay.serve import start_beside
+
+    if start_beside(settings, app.extensions["factcheck.engine"]) is not None:  # a loopback replay origin
+        click.echo(f"Archived pages replay at {settings.replay_origin} (this process, another host name).")
     runner = app.extensions["factcheck.jobs"]
     if settings.embedded:
         runner.start_periodic()  # the sweeper and re-checks run here when there is no Celery beat
@@ -293,6 +297,9 @@ for _command in cli_accounts.USERS:
 tokens.add_command(cli_accounts.tokens_revoke_all)
 main.add_command(cli_evidence.keys)
 main.add_command(cli_evidence.verify_bundle)
+from factcheck.replay.serve import serve_replay  # noqa: E402
+
+main.add_command(serve_replay)
 
 if __name__ == "__main__":  # pragma: no cover
     main()

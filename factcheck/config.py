@@ -111,6 +111,32 @@ def _tsa(env: dict[str, str]) -> tuple[str | None, bytes | None]:
     return url, pem
 
 
+def _replay_origin(env: dict[str, str], base_url: str) -> str | None:
+    """FACTCHECK_REPLAY_ORIGIN: where archived pages are replayed (ReplayWeb.page), an origin of its own such as
+    https://replay.desk.example.org or, on one machine, http://localhost:5001. Unset: no in-browser replay.
+
+    Its host must differ from the desk's: browsers keep cookies by host, not by port, so a replay on another port
+    of the desk's own host would see (and send) the desk's cookies."""
+    raw = (env.get("FACTCHECK_REPLAY_ORIGIN") or "").strip().rstrip("/")
+    if not raw:
+        return None
+    try:
+        parts = urlsplit(raw)
+        port = parts.port
+    except ValueError:
+        parts, port = None, None
+    if parts is None or parts.scheme not in ("http", "https") or not parts.hostname or parts.path \
+            or parts.query or parts.fragment or "@" in parts.netloc:
+        raise ConfigError(f"FACTCHECK_REPLAY_ORIGIN must be an origin alone, such as https://replay.example.org or "
+                          f"http://localhost:5001 (http or https, no path, user, query or fragment), got {raw!r}.")
+    if parts.hostname == urlsplit(base_url).hostname:
+        raise ConfigError(f"FACTCHECK_REPLAY_ORIGIN ({raw}) has the desk's own host name "
+                          f"({parts.hostname}); browsers share cookies between the ports of one host, so archived "
+                          f"pages would see the desk's. Use another name: a subdomain such as replay.example.org, "
+                          f"or http://localhost:{port or 5001} when the desk is at 127.0.0.1.")
+    return f"{parts.scheme}://{parts.netloc.lower()}"
+
+
 @dataclass(frozen=True)
 class Settings:
     instance_dir: Path
@@ -141,6 +167,7 @@ class Settings:
     max_sentences: int = 20_000           # sentences in one article body; far above any real article
     tsa_url: str | None = None            # RFC 3161 time-stamping authority; None = evidence is not timestamped
     tsa_certificates: bytes | None = None  # PEM: the certificates its tokens must chain to
+    replay_origin: str | None = None      # FACTCHECK_REPLAY_ORIGIN: archived pages replay there; None = no replay
 
     @property
     def base_url(self) -> str:
@@ -221,6 +248,7 @@ class Settings:
             sweep_every=float(_int(env, "FACTCHECK_SWEEP_EVERY", 15)),
             run_jobs=_bool(env, "FACTCHECK_RUN_JOBS", True),
             public_url=_base_url(env),
+            replay_origin=_replay_origin(env, _base_url(env)),
             fetch_per_host=_int(env, "FACTCHECK_FETCH_PER_HOST", 2),
             fetch_host_delay=_int(env, "FACTCHECK_FETCH_HOST_DELAY_MS", 200, minimum=0) / 1000,
             instance_dir=instance,

@@ -97,11 +97,15 @@ def capture_urls(cap, *, api: bool = False) -> dict:
     """Where a capture's archived files are served: the pages' routes as paths (for the pages and their
     scripts), or with `api` the API's routes as absolute links from the configured base URL."""
     if cap is None:
-        return {f"{kind}_url": None for kind in EVIDENCE}
+        return {f"{kind}_url": None for kind in (*EVIDENCE, "wacz")}
     link = absolute_url if api else url_for
     endpoints = _API_ENDPOINTS if api else _PAGE_ENDPOINTS
-    return {f"{kind}_url": link(endpoints[kind], capture_id=cap.id) if getattr(cap, f.attr) else None
+    urls = {f"{kind}_url": link(endpoints[kind], capture_id=cap.id) if getattr(cap, f.attr) else None
             for kind, f in EVIDENCE.items()}
+    # The WACZ is packaged from the WARC on request, so it is there whenever the WARC is.
+    wacz = "api.capture_wacz" if api else "wacz.capture"
+    urls["wacz_url"] = link(wacz, capture_id=cap.id) if cap.warc_path else None
+    return urls
 
 
 def send_timestamp(capture_id: int):

@@ -175,6 +175,7 @@ class CaptureOut(BaseModel):
     warc_url: str | None = None          # /api/v1/captures/<id>/warc etc., absolute from FACTCHECK_BASE_URL;
     text_url: str | None = None          # download them with the same bearer token
     screenshot_url: str | None = None
+    wacz_url: str | None = None          # /api/v1/captures/<id>/wacz: the archived copy as WACZ, once there is a WARC
     timestamp: TimestampOut | None = None  # the RFC 3161 timestamp of the WARC; None when none was asked for
 
 

@@ -73,7 +73,7 @@ def _secure_cookies_over_https(response):
 
 def init_app(app: Flask) -> None:
     from factcheck.web import (admin, articles, auth, claims, converters, desk, errors, evidence, exports, filters,
-                               listed_sources, review, wacz, wellknown)
+                               listed_sources, replay, review, wacz, wellknown)
 
     converters.init_app(app)  # before any blueprint: ids in URLs are bounded
     if settings_of(app).proxy_fix:  # only behind a proxy that sets these headers; otherwise anyone could
@@ -92,6 +92,8 @@ def init_app(app: Flask) -> None:
     for module in (auth, articles, claims, review, desk, evidence, wacz, exports, admin, wellknown, listed_sources):
         app.register_blueprint(module.bp)
     listed_sources.init_app(app)
+    replay.init_app(app)
+    csp = CSP + replay.frame_src(settings_of(app))  # the replay origin is the one frame a page may hold
     auth.init_throttle(app, settings_of(app))
 
     @app.before_request
@@ -122,7 +124,7 @@ def init_app(app: Flask) -> None:
 
     @app.after_request
     def _security_headers(response):
-        response.headers.setdefault("Content-Security-Policy", CSP)
+        response.headers.setdefault("Content-Security-Policy", csp)
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "same-origin")
         response.headers.setdefault("X-Frame-Options", "DENY")
