@@ -2,7 +2,7 @@
 the workload per checker, and the dashboard."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, timezone
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -53,6 +53,7 @@ def queue_page():
         "desk/queue.html", page=page, flt=flt, params=params, total=total, cursor=cursor,
         statuses=STATUS_LABELS, sorts=queue.SORTS, due_choices=queue.DUE_CHOICES, articles=articles,
         people=checkers(session), can_bulk=workflow.can(current_user.role, "assign"),
+        threshold=newsroom.checkworthy_threshold(session),
         this_url=url_for("desk.queue_page", **params, **({"cursor": cursor} if cursor else {})),
     )
 
@@ -99,13 +100,20 @@ def bulk_action():
 @bp.get("/my-work")
 def my_work():
     work = queue.my_work(get_session(), actor=current_user)
-    return render_template("desk/my_work.html", work=work)
+    now = datetime.now(timezone.utc)
+
+    def overdue(claim) -> bool:  # SQLite hands the stored UTC back naive
+        due = claim.due_at
+        return due is not None and (due if due.tzinfo else due.replace(tzinfo=timezone.utc)) < now
+
+    return render_template("desk/my_work.html", work=work, overdue=overdue)
 
 
 @bp.get("/workload")
 def workload():
-    workflow.require(current_user.role, "assign")
-    return render_template("desk/workload.html", rows=queue.workload(get_session()))
+    """Everyone sees who carries what; only editors act on it (from the queue)."""
+    return render_template("desk/workload.html", rows=queue.workload(get_session()),
+                           can_assign=workflow.can(current_user.role, "assign"))
 
 
 @bp.get("/dashboard")

@@ -61,7 +61,7 @@ MATRIX: dict[str, Row] = {
     "GET /queue": reads(),
     "GET /my-work": reads(),
     "GET /dashboard": reads(),
-    "GET /workload": editors(OK),
+    "GET /workload": reads(),  # read-only for checkers
     "POST /queue/bulk": editors(FOUND, lambda w: {"action": "due", "selected": f"{w.claim_id}:{w.claim_version}",
                                                   "due": "2030-01-31", "back": "/queue"}),
     # sign in and out

@@ -83,8 +83,30 @@ def test_my_work_puts_sent_back_claims_on_top(as_user, session, people, desk):
     review.assign(session, claim=claims[1], assignee=carl, actor=eve, expected_version=1)
     session.commit()
     html = as_user("carl").get("/my-work").get_data(as_text=True)
-    assert html.index("Sent back to you") < html.index("Assigned to you")
+    assert html.index("Sent back to you") < html.index("Also assigned to you")
     assert "<strong>2024</strong>" in html
+    assert "Nothing assigned to you" not in html
+
+
+def test_my_work_shows_a_due_date_on_every_card(as_user, session, people, desk):
+    from datetime import datetime, timezone
+
+    _, claims = desk
+    carl, eve = people["carl"], people["eve"]
+    c = claims[0]
+    review.assign(session, claim=c, assignee=carl, actor=eve, expected_version=1,
+                  due=datetime(2020, 1, 31, 23, 59, 59, tzinfo=timezone.utc))
+    from factcheck.services import sources
+    sources.add_source(session, claim=c, url="https://example.org/x", actor=carl)
+    review.propose_verdict(session, claim=c, rating="True", rationale="ok", actor=carl, expected_version=c.version)
+    review.transition(session, claim=c, to="in_review", actor=carl, expected_version=c.version,
+                      confirm_unarchived=True)
+    review.transition(session, claim=c, to="in_progress", actor=eve, expected_version=c.version, comment="Again")
+    session.commit()
+    html = as_user("carl").get("/my-work").get_data(as_text=True)
+    card = html[html.index("Sent back to you"):html.index("Also assigned to you")]
+    assert "Due " in card and "2020" in card and "overdue" in card
+    assert "Nothing else is assigned to you" in html
 
 
 def test_workload_and_dashboard(as_user, session, people, desk):
@@ -93,7 +115,9 @@ def test_workload_and_dashboard(as_user, session, people, desk):
     session.commit()
     html = as_user("eve").get("/workload").get_data(as_text=True)
     assert "Carl" in html
-    assert as_user("carl").get("/workload").status_code == 403
+    carl = as_user("carl").get("/workload")  # a checker reads the workload; only editors act on it
+    assert carl.status_code == 200 and "Carl" in carl.get_data(as_text=True)
+    assert "Editors balance the assignments" in carl.get_data(as_text=True)
     dash = as_user("carl").get("/dashboard")
     assert dash.status_code == 200
     body = dash.get_data(as_text=True)
@@ -128,3 +152,9 @@ def test_queue_page_query_count_does_not_grow_with_rows(as_user, session, people
             review.assign(session, claim=c, assignee=people["carl"], actor=people["eve"], expected_version=c.version)
     session.commit()
     assert statements_for_queue() == few
+
+def test_the_score_box_hints_the_newsrooms_threshold(as_user, desk):
+    html = as_user("eve").get("/queue").get_data(as_text=True)
+    box = re.search(r'<input[^>]*id="f-min"[^>]*>', html).group(0)
+    assert "placeholder" not in box and 'value=""' in box
+    assert re.search(r"id=\"f-min-hint\">Threshold 0\.\d\d<", html), re.findall(r"f-min-hint.{0,80}", html)
