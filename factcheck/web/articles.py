@@ -12,6 +12,7 @@ from factcheck.models import Article, Claim, ClaimStatus, Source
 from factcheck.services import intake, sources as evidence
 from factcheck.services import settings as newsroom
 from factcheck.services.claims import article_claims
+from factcheck.services.duplicates import likely_duplicates
 from factcheck.text.container import ContainerLimits
 from factcheck.text.decode import IntakeError, read_upload
 from factcheck.text.structure import byline_name, detect_structure, plain_structure, site_of
@@ -58,7 +59,7 @@ def _new_page(*, paste=None, upload=None, fetch_form=None, status: int = 200):
 
 
 def _review(structure, *, url: str = "", byline: str = "", title: str = "", published_on=None, reading=None,
-            outlet: str = ""):
+            outlet: str = "", given_by: str = "what you typed"):
     form = ReviewForm(formdata=None, data={
         "title": title or structure.title,
         "url": url,
@@ -72,7 +73,9 @@ def _review(structure, *, url: str = "", byline: str = "", title: str = "", publ
     })
     bidi = bidi_warnings(Headline=form.title.data, Byline=form.byline.data, Body=form.body.data,
                          Sources=form.sources.data)
-    return render_template("articles/review.html", form=form, structure=structure, reading=reading, bidi=bidi)
+    duplicates = likely_duplicates(get_session(), url=form.url.data or "", body=structure.body)
+    return render_template("articles/review.html", form=form, structure=structure, reading=reading, bidi=bidi,
+                           given_by=given_by, duplicates=duplicates)
 
 
 @bp.post("/new")
@@ -122,7 +125,7 @@ def fetch_url():
         return _new_page(fetch_form=form, status=422)
     structure = detect_structure(draft.body)
     return _review(structure, url=final_url, byline=draft.byline, title=draft.title,
-                   published_on=draft.published_on)
+                   published_on=draft.published_on, given_by="the page's details")
 
 
 @bp.post("/confirm")

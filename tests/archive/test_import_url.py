@@ -40,6 +40,9 @@ def test_import_from_a_web_address(editor, site):
     assert "Check the detected structure" in html
     assert "31,000 vehicles a day" in html and "Subscribe to our newsletter" not in html
     assert "Mira Okafor" in html and site.url("/story") in html and "2026-03-04" in html
+    # The headline and byline come from the page's details, and the summary says so (not "not found").
+    assert "Byline: <strong>from the page&#39;s details</strong>" in html
+    assert "Headline: <strong>not found</strong>" not in html and "Byline: <strong>not found</strong>" not in html
 
 
 @pytest.mark.parametrize("address,words", [
@@ -56,3 +59,13 @@ def test_refused_addresses_are_explained(editor, address, words):
 def test_a_missing_page_is_explained(editor, site):
     resp = editor.post("/articles/fetch", {"import-address": site.url("/nope")})
     assert resp.status_code == 422 and "The site answered 404" in resp.get_data(as_text=True)
+
+
+def test_a_headline_taken_from_the_page_title_is_not_reported_missing(editor, site):
+    site.pages["/bare"] = (200, {"Content-Type": "text/html; charset=utf-8"}, b"""<!doctype html><html lang="en">
+<head><title>Ferry crossings cut to nine</title></head><body><article>
+<p>The ferry operator cut weekend crossings from 14 to 9 on June 2, 2026, citing a 22 percent drop.</p>
+<p>Passenger numbers fell from 1.2 million in 2024 to 940,000 in 2025, the operator said.</p></article></body></html>""")
+    html = editor.post("/articles/fetch", {"import-address": site.url("/bare")}).get_data(as_text=True)
+    assert 'value="Ferry crossings cut to nine"' in html
+    assert "Headline: <strong>from the page&#39;s details</strong>" in html

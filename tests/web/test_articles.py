@@ -154,3 +154,27 @@ def test_claims_are_stored_with_offsets_through_the_form(as_user, session):
     article = session.exec(select(Article)).one()
     assert [article.body[c.start:c.end] for c in claims] == [c.text for c in claims]
     assert len(claims) == 3
+
+
+def test_bringing_in_the_same_article_again_warns_at_review(as_user, session, people):
+    from tests.builders import STORY, article
+
+    first = article(session, by=people["eve"])
+    first.url = "https://news.example.org/2025/05/ferry-terminal"
+    session.add(first)
+    session.commit()
+    eve = as_user("eve")
+    fresh = eve.post("/articles/new", {"body": "Council budget vote\n\nThe council approved a $4 million budget "
+                                               "for road repairs on Tuesday, its first in three years."})
+    assert "may be in the desk already" not in fresh.get_data(as_text=True)
+    # The same address (another scheme, www., a trailing slash): warned, with the article it matches.
+    html = eve.post("/articles/new", {"body": "Something else entirely happened in the harbour today.",
+                                      "url": "http://www.news.example.org/2025/05/ferry-terminal/"}
+                    ).get_data(as_text=True)
+    assert "may be in the desk already" in html and "the same address" in html
+    assert f'href="/articles/{first.id}"' in html and "by <bdi>Eve</bdi>" in html
+    # Nearly the same text, pasted again with a changed sentence: warned.
+    nearly = STORY.replace("4,200 passengers", "4,300 passengers")
+    html = eve.post("/articles/new", {"body": "Ferry terminal opens\n\n" + nearly}).get_data(as_text=True)
+    assert "may be in the desk already" in html and "nearly the same text" in html
+    assert f'href="/articles/{first.id}"' in html
