@@ -34,6 +34,7 @@ class Pieces:
     capture: object        # services.capture.CaptureConfig
     export: object         # services.exports.ExportConfig
     timestamp: object = None  # services.timestamps.TimestampConfig
+    delivery: object = None   # services.deliveries.DeliveryConfig
 
 
 def archive_store(settings: Settings):
@@ -46,6 +47,7 @@ def build_pieces(settings: Settings, *, store=None) -> Pieces:
     from factcheck.archive.politeness import LocalGate, RedisGate
     from factcheck.services.capture import CaptureConfig
     from factcheck.archive.tsa import TSA
+    from factcheck.services.deliveries import DeliveryConfig
     from factcheck.services.exports import ExportConfig
     from factcheck.services.timestamps import TimestampConfig
 
@@ -60,6 +62,8 @@ def build_pieces(settings: Settings, *, store=None) -> Pieces:
         export=ExportConfig(base_url=settings.public_url, store=store, chromium=settings.chromium,
                             heartbeat=settings.job_heartbeat, signing_dir=settings.signing_dir, tsa=tsa),
         timestamp=TimestampConfig(tsa=tsa, store=store, heartbeat=settings.job_heartbeat),
+        delivery=DeliveryConfig(policy=settings.fetch_policy, base_url=settings.public_url,
+                                heartbeat=settings.job_heartbeat),
     )
 
 
@@ -70,7 +74,7 @@ def _limits(soft: float) -> dict:
 
 def task_specs(settings: Settings, pieces: Pieces) -> dict[str, TaskSpec]:
     """Task name -> the service function that runs it and its limits."""
-    from factcheck.services import capture, exports, matching, sweep, timestamps
+    from factcheck.services import capture, deliveries, exports, matching, notifications, sweep, timestamps
 
     return {
         jobs.ARCHIVE_SOURCE: TaskSpec(partial(capture.archive_source, config=pieces.capture),
@@ -83,6 +87,8 @@ def task_specs(settings: Settings, pieces: Pieces) -> dict[str, TaskSpec]:
                                **_limits(120.0)),
         jobs.TIMESTAMP_EVIDENCE: TaskSpec(partial(timestamps.stamp_evidence, config=pieces.timestamp),
                                           **_limits(120.0)),
+        jobs.DELIVER_WEBHOOK: TaskSpec(partial(deliveries.deliver_webhook, config=pieces.delivery), **_limits(120.0)),
+        jobs.REMIND_DUE: TaskSpec(notifications.remind_due, **_limits(120.0)),
         jobs.MATCH_CLAIMS: TaskSpec(partial(matching.match_article, heartbeat=settings.job_heartbeat), **_limits(300.0)),
     }
 

@@ -76,6 +76,7 @@ def make_celery(flask_app: Flask) -> Celery:
         beat_schedule={
             "sweep-jobs": {"task": jobs.SWEEP, "schedule": timedelta(seconds=settings.sweep_every)},
             "recheck-sources": {"task": jobs.RECHECK, "schedule": timedelta(hours=1)},
+            "remind-due": {"task": jobs.REMIND_DUE, "schedule": timedelta(minutes=15)},
         },
     )
     doorbell = CeleryDoorbell(celery)

@@ -299,9 +299,18 @@ def fetch(url: str, policy: FetchPolicy) -> FetchResult:
                        content_type=content_type, body=_decode(hop.body, encoding, policy.max_bytes))
 
 
-def post(url: str, body: bytes, policy: FetchPolicy, *, content_type: str, accept: str) -> Hop:
+def post(url: str, body: bytes, policy: FetchPolicy, *, content_type: str, accept: str,
+         headers: tuple[tuple[str, str], ...] = ()) -> Hop:
     """POST ``body`` to ``url`` under the same rules as a fetch (address checks, time and size bounds, no cookies),
-    for the services the desk itself calls, such as a time-stamping authority. One hop: a redirect is returned,
-    not followed (a POST must not be replayed somewhere else). Raises FetchError."""
+    for the services the desk itself calls, such as a time-stamping authority or a webhook (whose signature goes in
+    ``headers``). One hop: a redirect is returned, not followed (a POST must not be replayed somewhere else).
+    Raises FetchError."""
     return _one_hop(urldefrag(url.strip()).url, policy, time.monotonic() + policy.total_timeout, method="POST",
-                    body=body, extra_headers=(("Content-Type", content_type), ("Accept", accept)))
+                    body=body, extra_headers=(("Content-Type", content_type), ("Accept", accept), *headers))
+
+
+def check_destination(url: str, policy: FetchPolicy) -> str:
+    """The address a request to ``url`` would connect to, after the checks every hop makes (scheme, no user
+    name or password, one lookup, no blocked range unless allow-listed loopback). Raises FetchError."""
+    _, host, port = _check_url(url)
+    return _resolve(host, port, policy)

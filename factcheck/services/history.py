@@ -1,14 +1,17 @@
-"""The append-only history of claims and articles."""
+"""The append-only history of claims and articles. Every event recorded here is also handed to
+services/notifications, the one place that turns events into notifications and webhook deliveries."""
 from __future__ import annotations
 
 from sqlmodel import Session, select
 
-from factcheck.models import Claim, Event, User
+from factcheck.models import Claim, Comment, Event, User
+from factcheck.services import notifications
 
 
 def record(session: Session, *, actor: User | None, kind: str, claim: Claim | None = None,
            article_id: int | None = None, field: str = "", old: object = None, new: object = None,
-           detail: dict | None = None) -> Event:
+           detail: dict | None = None, comment: Comment | None = None) -> Event:
+    """Add one event (`comment`: the comment this event is, for its notifications; it is stored on its own)."""
     event = Event(
         article_id=article_id if article_id is not None else (claim.article_id if claim else None),
         claim_id=claim.id if claim else None,
@@ -20,6 +23,7 @@ def record(session: Session, *, actor: User | None, kind: str, claim: Claim | No
         detail=detail or {},
     )
     session.add(event)
+    notifications.from_event(session, event=event, claim=claim, actor=actor, comment=comment)
     return event
 
 

@@ -156,7 +156,7 @@ def add_comment(session: Session, *, claim: Claim, body: str, actor: User, kind:
         raise ValidationError(f"A comment is at most {MAX_COMMENT:,} characters.", fields={"body": "Too long."})
     comment = Comment(claim_id=claim.id, author_id=actor.id, body=body, kind=kind)
     session.add(comment)
-    history.record(session, actor=actor, kind=kind, claim=claim)
+    history.record(session, actor=actor, kind=kind, claim=claim, comment=comment)
     return comment
 
 

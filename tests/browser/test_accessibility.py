@@ -107,6 +107,16 @@ def _review_page(page, d, server):
     page.get_by_role("heading", name="Check the detected structure").wait_for()
 
 
+def _webhook_page(page, d, server):
+    """A webhook's page, the webhook registered through the form (an address checked, never called)."""
+    page.goto(f"{server}/admin/webhooks")
+    page.get_by_label("Endpoint address").fill("https://8.8.8.8/desk-hook")
+    page.get_by_label("A fact-check is published").check()
+    page.get_by_role("button", name="Add webhook").click()
+    page.get_by_role("link", name=re.compile(r"^#\d+$")).last.click()
+    page.get_by_role("button", name="Send test event").wait_for()
+
+
 # page name -> (who looks, how to get there)
 PAGES = {
     "login": ("anon", lambda p, d, s: f"{s}/login"),
@@ -127,6 +137,10 @@ PAGES = {
     "admin-users": ("ada", lambda p, d, s: f"{s}/admin/users"),
     "admin-settings": ("ada", lambda p, d, s: f"{s}/admin/settings"),
     "admin-tokens": ("ada", lambda p, d, s: f"{s}/admin/tokens"),
+    "notifications": ("carl", lambda p, d, s: f"{s}/notifications"),
+    "notification-choices": ("carl", lambda p, d, s: f"{s}/account/notifications"),
+    "admin-webhooks": ("ada", lambda p, d, s: f"{s}/admin/webhooks"),
+    "admin-webhook": ("ada", _webhook_page),
 }
 
 

@@ -8,7 +8,7 @@ import pytest
 from sqlmodel import select
 
 from factcheck.archive.storage import LocalArchiveStore
-from factcheck.models import Capture, Source
+from factcheck.models import Capture, Notification, Source, Webhook
 from factcheck.services import exports
 from factcheck.services import review, sources
 from factcheck.services import tokens as token_service
@@ -38,11 +38,14 @@ class World:
     cora_id: int
     tokens: dict          # bearer token per person
     listed_id: int = 0    # the source the article lists in its own "Sources" section (no link yet)
+    notification_id: int = 0   # carl's: the claim was assigned to him
+    webhook_id: int = 0
 
     def url_values(self) -> dict:
         return {"article_id": self.article_id, "claim_id": self.claim_id, "source_id": self.source_id,
                 "capture_id": self.capture_id, "token_id": self.token_id, "export_id": self.export_id,
-                "user_id": self.user_id, "token": "fcr_not-a-live-reset-link", "listed_id": self.listed_id}
+                "user_id": self.user_id, "token": "fcr_not-a-live-reset-link", "listed_id": self.listed_id,
+                "notification_id": self.notification_id, "webhook_id": self.webhook_id}
 
 
 @pytest.fixture
@@ -76,6 +79,10 @@ def world(app, session, people, settings) -> World:
     session.commit()
     config = exports.ExportConfig(base_url="http://localhost", store=store, chromium=None)
     assert exports.build_export(session, export.id, config=config) == "done"
+    hook = Webhook(url="https://hooks.example.org/desk", secret="s" * 32, events=["claim.published"])
+    session.add(hook)
+    session.commit()
+    notification = session.exec(select(Notification).where(Notification.user_id == carl.id)).first()
     session.expire_all()
     claim, other, source = (session.get(type(x), x.id) for x in (claim, other, source))
     return World(article_id=a.id, claim_id=claim.id, claim_version=claim.version, claim_text=claim.text,
@@ -83,7 +90,8 @@ def world(app, session, people, settings) -> World:
                  source_version=source.version, capture_id=capture.id, token_id=spare.id, export_id=export.id,
                  user_id=cora.id, cora_id=cora.id, tokens=raw,
                  listed_id=session.exec(select(Source.id).where(Source.article_id == a.id,
-                                                                Source.claim_id.is_(None))).first())
+                                                                Source.claim_id.is_(None))).first(),
+                 notification_id=notification.id, webhook_id=hook.id)
 
 
 @pytest.fixture

@@ -74,6 +74,14 @@ MATRIX: dict[str, Row] = {
     "GET /reset/<token>": row(410, 410, 410, 410, 410),  # the world's token is not a live reset link
     "POST /reset/<token>": row(410, 410, 410, 410, 410, lambda w: {"password": "a fresh long phrase",
                                                                    "confirm": "a fresh long phrase"}),
+    # notifications: one's own (carl's is the world's; to anyone else it does not exist)
+    "GET /notifications": reads(),
+    "POST /notifications/<notification_id>/read": row(LOGIN, FOUND, GONE, GONE, GONE),
+    "POST /notifications/read-all": reads(FOUND),
+    "GET /account/notifications": reads(),
+    "POST /account/notifications": reads(FOUND, lambda w: {"assigned": "app", "sent_back": "email",
+                                                            "review": "digest", "published": "off", "comment": "app",
+                                                            "mention": "app", "due_soon": "app", "overdue": "app"}),
     # articles
     "GET /articles/": reads(),
     "GET /articles/<article_id>": reads(),
@@ -139,6 +147,12 @@ MATRIX: dict[str, Row] = {
     "POST /admin/settings": admins(FOUND, lambda w: {
         "threshold": "0.5", "min_sources": "1", "four_eyes": "y", "org_name": "Port Alder Checks",
         "org_url": "https://checks.example.org", "review_url": "https://checks.example.org/c/{claim_id}"}),
+    "GET /admin/webhooks": admins(OK),
+    "POST /admin/webhooks": admins(INVALID, lambda w: {"url": "http://10.0.0.5/hook",  # refused: a private address
+                                                       "events": ["claim.published"]}),
+    "GET /admin/webhooks/<webhook_id>": admins(OK),
+    "POST /admin/webhooks/<webhook_id>/test": admins(FOUND),
+    "POST /admin/webhooks/<webhook_id>/active": admins(FOUND, lambda w: {"active": "0"}),
     # the API: bearer tokens only
     "GET /api/v1/openapi.json": row(OK, OK, OK, OK, OK),  # the public description of the API
     "GET /.well-known/factcheck-keys.json": row(OK, OK, OK, OK, OK),  # the newsroom's public signing keys

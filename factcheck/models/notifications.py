@@ -1,0 +1,68 @@
+"""Telling people: notifications inside the desk, each person's choice per kind, and webhooks to other systems."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from factcheck.models.base import utcnow
+from factcheck.models.jobs import JobRow
+
+
+class Notification(SQLModel, table=True):
+    """Something a person should know about a claim: it was assigned to them, sent back, is due, ..."""
+
+    __tablename__ = "notifications"
+    __table_args__ = (Index("ix_notifications_user_unread", "user_id", "read_at"),
+                      UniqueConstraint("user_id", "once_key", name="uq_notifications_once"))
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="users.id")
+    kind: str = Field(max_length=32)                 # services.notifications.KINDS
+    claim_id: int | None = Field(default=None, foreign_key="claims.id")
+    actor_id: int | None = Field(default=None, foreign_key="users.id")
+    text: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))  # a comment, a reason
+    channel: str = Field(default="app", max_length=16)   # the person's choice when it was raised
+    once_key: str | None = Field(default=None, max_length=64)  # reminders: one per claim and due date
+    created_at: datetime = Field(default_factory=utcnow)
+    read_at: datetime | None = None
+    emailed_at: datetime | None = None
+
+
+class NotificationPreference(SQLModel, table=True):
+    """How one person wants to hear about one kind of notification (no row: in the app)."""
+
+    __tablename__ = "notification_preferences"
+
+    user_id: int = Field(foreign_key="users.id", primary_key=True)
+    kind: str = Field(max_length=32, primary_key=True)
+    channel: str = Field(max_length=16)              # app | email | digest | off
+
+
+class Webhook(SQLModel, table=True):
+    """An endpoint of another system told about claim events, signed with its secret."""
+
+    __tablename__ = "webhooks"
+
+    id: int | None = Field(default=None, primary_key=True)
+    url: str = Field(max_length=2048)
+    secret: str = Field(max_length=128)
+    events: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    active: bool = Field(default=True)
+    created_by_id: int | None = Field(default=None, foreign_key="users.id")
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class WebhookDelivery(JobRow, table=True):
+    """One event sent to one webhook: a durable job, retried with backoff; its log is the row."""
+
+    __tablename__ = "webhook_deliveries"
+
+    id: int | None = Field(default=None, primary_key=True)
+    webhook_id: int = Field(foreign_key="webhooks.id", index=True)
+    event: str = Field(max_length=32)
+    payload: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    response_status: int | None = None
+    delivered_at: datetime | None = None
+    created_at: datetime = Field(default_factory=utcnow)
