@@ -9,7 +9,7 @@ from factcheck import workflow
 from factcheck.db import get_session
 from factcheck.errors import NotFound, ValidationError
 from factcheck.models import Article, Claim, ClaimStatus, Source
-from factcheck.services import intake, sources as evidence
+from factcheck.services import article_list, intake, sources as evidence
 from factcheck.services import settings as newsroom
 from factcheck.services.claims import article_claims
 from factcheck.services.duplicates import likely_duplicates
@@ -31,9 +31,13 @@ PER_PAGE = 25
 def index():
     session = get_session()
     page = min(max(PageForm(request.args).page.data or 1, 1), 1_000_000)  # a page past the last is just empty
-    total = session.exec(select(func.count()).select_from(Article)).one()
-    articles = session.exec(select(Article).order_by(Article.created_at.desc(), Article.id.desc())
-                            .offset((page - 1) * PER_PAGE).limit(PER_PAGE)).all()
+    try:
+        flt = article_list.ArticleFilter.from_params(request.args)
+    except ValidationError as exc:
+        flash(f"{exc.message} Showing every article instead.", "warning")
+        flt = article_list.ArticleFilter()
+    articles, total = article_list.list_articles(session, filter=flt, page=page, per_page=PER_PAGE)
+    outlets, people = article_list.filter_choices(session)
     counts = {}
     if articles:
         rows = session.exec(select(Claim.article_id, Claim.status, func.count())
@@ -42,7 +46,8 @@ def index():
         for article_id, status, n in rows:
             counts.setdefault(article_id, {})[status] = n
     return render_template("articles/index.html", articles=articles, counts=counts, page=page,
-                           pages=max(1, -(-total // PER_PAGE)), total=total,
+                           pages=max(1, -(-total // PER_PAGE)), total=total, flt=flt, params=flt.to_params(),
+                           outlets=outlets, people=people, evidence_choices=article_list.EVIDENCE,
                            can_add=workflow.can(current_user.role, "bring_in_article"))
 
 

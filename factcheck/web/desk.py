@@ -121,11 +121,18 @@ def dashboard_page():
     session = get_session()
     stats = dashboard.desk_stats(session, rating_scale=newsroom.rating_labels(session))
     label = {s: s.replace("_", " ") for s in queue.STATUSES}
+    # Every bar opens the queue filtered to what it counts.
+    usernames = {u.label: u.username for u in checkers(session)}
+    status_links = [url_for("desk.queue_page", status=s) for s, _ in stats.by_status]
+    workload_links = [[url_for("desk.queue_page", assignee=usernames[who], status=status) if who in usernames else None
+                       for status in ("in_progress", "in_review")] for who, *_ in stats.workload]
     return render_template("dashboard/index.html", stats=stats, charts={
-        "status": charts.bar_chart([(label[s], n) for s, n in stats.by_status], title="Claims by status"),
-        "rating": charts.bar_chart(stats.by_rating, title="Published verdicts by rating", color="#198754"),
+        "status": charts.bar_chart([(label[s], n) for s, n in stats.by_status], title="Claims by status",
+                                   links=status_links),
+        "rating": charts.bar_chart(stats.by_rating, title="Published verdicts by rating", color="#198754",
+                                   links=[url_for("desk.queue_page", status="published")] * len(stats.by_rating)),
         "per_day": charts.column_chart(stats.published_per_day, title="Claims published per day, last 30 days"),
         "workload": charts.stacked_bars([(who, [open_, review]) for who, open_, review, _ in stats.workload],
                                         series=["in progress", "in review"], title="Workload per checker",
-                                        colors=["#0d6efd", "#6f42c1"]),
+                                        colors=["#0d6efd", "#6f42c1"], links=workload_links),
     })
