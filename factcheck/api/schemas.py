@@ -49,6 +49,7 @@ class ClaimQuery(_In):
     sort: Literal["score", "due", "newest", "oldest"] | None = None
     limit: int = Field(50, ge=1, le=200)
     cursor: Text | None = Field(None, max_length=1000, description="`next_cursor` of the previous page.")
+    past_match: bool | None = Field(None, description="Only claims that look like a past claim (Checked before).")
 
 
 class ClaimPatch(_In):

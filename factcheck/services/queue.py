@@ -19,7 +19,7 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
 from factcheck.errors import ValidationError
-from factcheck.models import Article, Claim, ClaimStatus, Comment, Role, User, utcnow
+from factcheck.models import Article, Claim, ClaimMatch, ClaimStatus, Comment, Role, User, utcnow
 from factcheck.services.users import USERNAME_RE
 
 OPEN = ("new", "in_progress", "in_review")
@@ -60,6 +60,7 @@ class QueueFilter:
     due: str = "any"
     q: str = ""
     sort: str = "score"
+    past_match: bool = False     # only claims that look like a past claim (Checked before?)
 
     def __post_init__(self) -> None:
         raw = self.status.split(",") if isinstance(self.status, str) else self.status
@@ -123,6 +124,7 @@ class QueueFilter:
             due=one("due") or "any",
             q=one("q"),
             sort=one("sort") or "score",
+            past_match=one("past_match").lower() in ("1", "true", "yes", "on"),
         )
 
     def to_params(self) -> dict[str, str]:
@@ -142,6 +144,7 @@ class QueueRow:
     claim: Claim
     article_title: str
     assignee: User | None
+    past_match: bool = False
 
 
 @dataclass
@@ -238,7 +241,15 @@ def _conditions(f: QueueFilter, actor: User, now: datetime, assignee_user) -> li
         conds.append(Claim.due_at.is_(None))
     if f.q:
         conds.append(Claim.text.ilike(f"%{_escape_like(f.q)}%", escape="\\"))
+    if f.past_match:
+        conds.append(_has_past_match())
     return conds
+
+
+def _has_past_match():
+    """The claim has a past match nobody ignored (stored by the matching job, services/matching.py)."""
+    return (select(ClaimMatch.id).where(ClaimMatch.claim_id == Claim.id, ClaimMatch.decision != "ignored")
+            .exists())
 
 
 def _order_by(spec: Sort) -> list:
@@ -267,13 +278,14 @@ def list_claims(session: Session, *, filter: QueueFilter, actor: User, limit: in
     spec, now = SORTS[filter.sort], now or utcnow()
     limit = max(1, min(MAX_LIMIT, int(limit)))
     assignee = aliased(User)
-    stmt = (select(Claim, Article.title, assignee).join(Article, Article.id == Claim.article_id)
+    stmt = (select(Claim, Article.title, assignee, _has_past_match()).join(Article, Article.id == Claim.article_id)
             .outerjoin(assignee, assignee.id == Claim.assignee_id)
             .where(*_conditions(filter, actor, now, assignee)))
     if cursor:
         stmt = stmt.where(_after(spec, decode_cursor(cursor, sort=filter.sort)))
     rows = session.execute(stmt.order_by(*_order_by(spec)).limit(limit + 1)).all()
-    items = [QueueRow(claim=c, article_title=title, assignee=u) for c, title, u in rows[:limit]]
+    items = [QueueRow(claim=c, article_title=title, assignee=u, past_match=bool(past))
+             for c, title, u, past in rows[:limit]]
     more = len(rows) > limit
     return QueuePage(items=items, next_cursor=encode_cursor(filter.sort, items[-1].claim) if more else None)
 

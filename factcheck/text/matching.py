@@ -1,8 +1,9 @@
 """Claim matching, the pure part: words, numbers and names of a text, a BM25 index over words, the hybrid of BM25
 and sentence-vector similarity, and what two texts share.
 
-Numbers are words of their own ("7%" and "70%" never match each other), and when both texts state numbers and share
-none, the pair's score is lowered: the same words about a different figure are a different claim.
+Numbers are words of their own ("7%" and "70%" never match each other), and when both texts state figures (numbers
+other than years and days of a month) and share none, the pair's score is lowered: the same words about a different
+figure are a different claim.
 """
 from __future__ import annotations
 
@@ -22,9 +23,11 @@ our ours ourselves out over own same she should so some such than that the their
 these they this those through to too under until up very was we were what when where which while who whom why will
 with would you your yours yourself yourselves s t don says said say also via new one rt pic twitter com http https www
 """.split())
-# Weights tuned on the CheckThat! 2022 2A train/dev split only (bench/matching.py); the test split is held out.
-LEXICAL_WEIGHT = 0.5
-NUMBER_PENALTY = 0.85      # both texts state numbers, and they share none
+# Chosen on the CheckThat! 2022 2A train and dev queries only (bench/matching.py); the test split is held out.
+# BM25 weight 0.4 was best on dev (MAP@5 0.931, against 0.915 at 0.5). The figure rule costs 0.003 there (tweets
+# quote figures their fact-check does not) and is kept: the desk must not take 7% for 70%.
+LEXICAL_WEIGHT = 0.4
+NUMBER_PENALTY = 0.7       # both texts state figures, and they share none
 
 
 def tokens(text: str) -> list[str]:
@@ -73,6 +76,7 @@ class Overlap:
 def overlap(a: str, b: str, *, limit: int = 12) -> Overlap:
     na, nb = numbers(a), numbers(b)
     shared_numbers = sorted(na & nb)
+    fa, fb = figures(a), figures(b)
     names_b = {n.lower() for n in names(b)}
     shared_names = sorted({n for n in names(a) if n.lower() in names_b})
     skip = {n.lower() for n in shared_names} | {n.lower() for n in shared_numbers}
@@ -83,7 +87,7 @@ def overlap(a: str, b: str, *, limit: int = 12) -> Overlap:
             seen.add(tok)
             words.append(tok)
     return Overlap(words=words[:limit], numbers=shared_numbers, names=shared_names,
-                   numbers_differ=bool(na and nb and not shared_numbers))
+                   numbers_differ=bool(fa and fb and not fa & fb))
 
 
 @dataclass
@@ -155,13 +159,25 @@ def hybrid(lexical: np.ndarray, semantic: np.ndarray, *, weight: float = LEXICAL
     return weight * scaled + (1 - weight) * np.clip(semantic, 0.0, 1.0)
 
 
+_DAY = re.compile(r"^(?:[1-9]|[12]\d|3[01])$")
+_MONTHS = re.compile(r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b", re.IGNORECASE)
+
+
+def figures(text: str) -> set[str]:
+    """The numbers that state an amount: not years, nor the day of a month named beside it."""
+    found = {n for n in numbers(text) if not (len(n) == 4 and n.isdigit() and 1800 <= int(n) <= 2100)}
+    if _MONTHS.search(text):
+        found = {n for n in found if not _DAY.match(n)}
+    return found
+
+
 def penalise_numbers(query: str, texts: list[str], scores: list[float]) -> list[float]:
-    """Scores of `texts` (candidates for `query`) lowered where both state numbers and share none."""
-    mine = numbers(query)
+    """Scores of `texts` (candidates for `query`) lowered where both state figures and share none."""
+    mine = figures(query)
     if not mine:
         return list(scores)
     out = []
     for text, score in zip(texts, scores):
-        theirs = numbers(text)
+        theirs = figures(text)
         out.append(score * NUMBER_PENALTY if theirs and not (mine & theirs) else score)
     return out

@@ -93,6 +93,8 @@ def init_app(app: Flask) -> None:
                    notifications, webhooks):
         app.register_blueprint(module.bp)
     listed_sources.init_app(app)
+    from factcheck.web import past_matches  # Checked before?: its page sections, actions and search
+    app.register_blueprint(past_matches.bp)
     replay.init_app(app)
     csp = CSP + replay.frame_src(settings_of(app))  # the replay origin is the one frame a page may hold
     auth.init_throttle(app, settings_of(app))

@@ -120,6 +120,10 @@ MATRIX: dict[str, Row] = {
     "POST /claims/<claim_id>/verdict": own_claim(FOUND, lambda w: {
         "rating": "False", "rationale": "The council's figure is lower.", "version": w.claim_version}),
     "POST /claims/<claim_id>/status": own_claim(FOUND, lambda w: {"to": "in_review", "version": w.claim_version}),
+    # Checked before?: an editor's decision on a past match; the search of past fact-checks
+    "POST /claims/<claim_id>/past-matches": editors(FOUND, lambda w: {"match_id": w.other_claim_id, "action": "related",
+                                                                  "version": w.claim_version}),
+    "GET /search": reads(OK, lambda w: {"q": "ferry terminal"}),
     # archived evidence
     "GET /captures/<capture_id>/text": reads(),
     "GET /captures/<capture_id>/warc": reads(),
@@ -162,6 +166,7 @@ MATRIX: dict[str, Row] = {
     "GET /api/v1/articles/<article_id>/wacz": api_reads(),   # the world's article has one archived source
     "GET /api/v1/captures/<capture_id>/wacz": api_reads(),
     "GET /api/v1/claims": api_reads(),
+    "GET /api/v1/search": api_reads(lambda w: {"q": "ferry terminal"}),
     "GET /api/v1/claims/export": api_reads(lambda w: {"format": "csv"}),
     "GET /api/v1/claims/<claim_id>": api_reads(),
     "GET /api/v1/claims/<claim_id>/history": api_reads(),

@@ -10,37 +10,13 @@ from factcheck.services import claims as shaping
 from factcheck.services import matching, past_matches, review
 from factcheck.services import sweep as sweeper
 from factcheck.services.claims import get_claim
-from tests.builders import Doorbell, article, claims_of, job_table
-
-PAST = ("Port Alder's ferry terminal cost $31 million to build, the council said.\n\n"
-        "Unemployment in Port Alder rose to 7% last year, according to the state labour office.")
-NEW = ("The new ferry terminal in Port Alder cost 31 million dollars, officials confirmed.\n\n"
-       "Unemployment in Port Alder rose to 70% last year, according to the state labour office.")
-
-
-def run_matching(session, a):
-    job = session.exec(select(MatchingJob).where(MatchingJob.article_id == a.id)).one()
-    assert matching.match_article(session, job.id) == JobState.done.value
-    session.expire_all()
-    return job
-
-
-def publish(session, claim, *, checker, editor, rating="False", rationale="The council's budget shows $31 million."):
-    review.assign(session, claim=claim, assignee=checker, actor=editor, expected_version=claim.version)
-    review.propose_verdict(session, claim=claim, rating=rating, rationale=rationale, actor=checker,
-                           expected_version=claim.version, claim_reviewed="The terminal cost $31 million.")
-    session.commit()
+from tests.builders import article, job_table
+from tests.matching_data import PAST, desk_with_matches
 
 
 @pytest.fixture
 def desk(session, people):
-    past = article(session, by=people["eve"], body=PAST, title="Ferry bill", sources=())
-    run_matching(session, past)
-    ferry, jobs_claim = claims_of(session, past)[:2]
-    publish(session, ferry, checker=people["carl"], editor=people["eve"])
-    new = article(session, by=people["eve"], body=NEW, title="Ferry follow-up", sources=())
-    run_matching(session, new)
-    return {"past": past, "ferry": ferry, "jobs": jobs_claim, "new": new, "new_claims": claims_of(session, new)}
+    return desk_with_matches(session, people)
 
 
 def test_intake_asks_for_matching_and_the_job_stores_vectors_and_matches(session, desk):
@@ -83,6 +59,8 @@ def test_numbers_count(session, desk):
     assert jobs_match.overlap.numbers_differ and jobs_match.overlap.numbers == []
     assert jobs_match.similarity < 0.9
     assert all(f.claim.id != desk["jobs"].id for f in same)
+    stored = session.exec(select(ClaimMatch.match_id).where(ClaimMatch.claim_id == new_jobs.id)).all()
+    assert desk["jobs"].id not in stored  # another figure: shown on the page, never suggested
 
 
 def test_dismiss_as_duplicate_keeps_its_own_verdict_empty_and_records_the_event(session, people, desk):

@@ -39,7 +39,7 @@ def test_bm25_prefers_rare_shared_words_and_dropped_documents_score_nothing():
 
 
 def test_the_hybrid_is_in_unit_range():
-    h = matching.hybrid(np.array([4.0, 2.0, 0.0]), np.array([0.5, 0.9, -0.2]))
+    h = matching.hybrid(np.array([4.0, 2.0, 0.0]), np.array([0.5, 0.9, -0.2]), weight=0.5)
     assert h.max() <= 1 and h.min() >= 0 and h[0] == 0.75
 
 
@@ -61,3 +61,8 @@ def test_index_replaces_a_claim_and_leaves_out_excluded_ones():
     ranked = index.rank("ferry terminal flooded", unit(0, 1), k=3, exclude={8})
     assert ranked[0].key == 7
     assert index.rank("ferry", None, k=3, exclude={7}) == []
+
+
+def test_years_and_days_of_a_month_are_not_figures():
+    assert matching.figures("On May 2, 2025 the ferry carried 4,200 people") == {"4200"}
+    assert not matching.overlap("The plant closed in 1998", "The plant closed in 2004").numbers_differ
