@@ -131,9 +131,11 @@ def vector_of(session: Session, claim: Claim) -> np.ndarray:
 
 
 def similar_to(session: Session, *, text: str, vector: np.ndarray | None, exclude: Iterable[int] = (),
-               exclude_article: int | None = None, k: int = SHOWN, threshold: float = 0.0) -> list[Found]:
+               exclude_article: int | None = None, before: int | None = None, k: int = SHOWN,
+               threshold: float = 0.0) -> list[Found]:
     """The `k` past claims closest to `text`, best first, from `threshold` up (candidates and merged sentences are
-    not claims of their own; `exclude_article`: the claims of that article are left out)."""
+    not claims of their own; `exclude_article`: the claims of that article are left out; `before`: only claims
+    that came in before that claim id)."""
     index = index_for(session)
     ranked = index.rank(text, vector, k=k * 4, exclude=frozenset(exclude))
     ranked = [r for r in ranked if r.score >= threshold]
@@ -143,7 +145,8 @@ def similar_to(session: Session, *, text: str, vector: np.ndarray | None, exclud
     for r in ranked:
         claim = claims.get(r.key)
         if claim is None or claim.status == ClaimStatus.candidate.value or claim.merged_into_id is not None \
-                or (exclude_article is not None and claim.article_id == exclude_article):
+                or (exclude_article is not None and claim.article_id == exclude_article) \
+                or (before is not None and claim.id >= before):
             continue
         found.append(Found(claim, round(r.score, 3), words.overlap(text, index.text_of(r.key))))
         if len(found) == k:
@@ -214,7 +217,8 @@ def suggest(session: Session, *, claim: Claim, vector: np.ndarray) -> list[Claim
     editor's decisions stay. A past claim about other figures is not suggested (the claim page still shows it,
     saying the numbers differ)."""
     found = {f.claim.id: f for f in similar_to(session, text=claim.text, vector=vector, exclude={claim.id},
-                                               exclude_article=claim.article_id, threshold=THRESHOLD)
+                                               exclude_article=claim.article_id, before=claim.id,
+                                               threshold=THRESHOLD)
              if not f.overlap.numbers_differ}
     rows = {m.match_id: m for m in session.exec(select(ClaimMatch).where(ClaimMatch.claim_id == claim.id))}
     for match_id, row in rows.items():

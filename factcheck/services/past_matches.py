@@ -63,7 +63,7 @@ def checked_before(session: Session, *, claim: Claim) -> tuple[list[PastMatch], 
     ignored = {m for m, row in rows.items() if row.decision == MatchDecision.ignored}
     found = matching.similar_to(session, text=claim.text, vector=matching.vector_of(session, claim),
                                 exclude={claim.id, *ignored}, exclude_article=claim.article_id,
-                                threshold=matching.THRESHOLD)
+                                before=claim.id, threshold=matching.THRESHOLD)
     shown = [(f.claim, f.similarity, f.overlap.as_dict()) for f in found]
     have = {f.claim.id for f in found}
     kept = [row for m, row in rows.items() if row.decision in (MatchDecision.duplicate, MatchDecision.related)

@@ -80,3 +80,8 @@ def test_search_page_and_its_bad_input(as_user, desk):
     assert long.status_code == 422 and "at most 2,000" in long.get_data(as_text=True)
     script = carl.get("/search?q=%3Cscript%3Ealert(1)%3C/script%3E+ferry").get_data(as_text=True)
     assert "<script>alert(1)" not in script and "&lt;script&gt;" in script
+
+
+def test_only_earlier_claims_count_as_checked_before(as_user, desk):
+    html = section(as_user("eve").get(f"/claims/{desk['ferry'].id}").get_data(as_text=True))
+    assert "No past claim on the desk looks like this one." in html
