@@ -67,9 +67,11 @@ def _stamped_bytes(session: Session, row: Timestamp, store) -> bytes:
     """What the token is of: the capture's WARC, or the manifest inside the export's bundle."""
     if row.subject == CAPTURE:
         cap = session.get(Capture, row.subject_id)
+        session.refresh(cap)
         with store.open(cap.warc_path) as fh:
             return fh.read()
     export = session.get(Export, row.subject_id)
+    session.refresh(export)
     with store.open(export.file_path) as fh, zipfile.ZipFile(fh) as zf:
         return zf.read(MANIFEST)
 
