@@ -111,6 +111,15 @@ def _tsa(env: dict[str, str]) -> tuple[str | None, bytes | None]:
     return url, pem
 
 
+def _mail(env: dict[str, str]):
+    from factcheck import mail_settings
+
+    try:
+        return mail_settings.from_env(env)
+    except ValueError as exc:
+        raise ConfigError(str(exc)) from None
+
+
 def _replay_origin(env: dict[str, str], base_url: str) -> str | None:
     """FACTCHECK_REPLAY_ORIGIN: where archived pages are replayed (ReplayWeb.page), an origin of its own such as
     https://replay.desk.example.org or, on one machine, http://localhost:5001. Unset: no in-browser replay.
@@ -168,6 +177,7 @@ class Settings:
     tsa_url: str | None = None            # RFC 3161 time-stamping authority; None = evidence is not timestamped
     tsa_certificates: bytes | None = None  # PEM: the certificates its tokens must chain to
     replay_origin: str | None = None      # FACTCHECK_REPLAY_ORIGIN: archived pages replay there; None = no replay
+    mail: object = None                   # mail_settings.MailSettings (FACTCHECK_SMTP_URL); None = no mail
 
     @property
     def base_url(self) -> str:
@@ -249,6 +259,7 @@ class Settings:
             run_jobs=_bool(env, "FACTCHECK_RUN_JOBS", True),
             public_url=_base_url(env),
             replay_origin=_replay_origin(env, _base_url(env)),
+            mail=_mail(env),
             fetch_per_host=_int(env, "FACTCHECK_FETCH_PER_HOST", 2),
             fetch_host_delay=_int(env, "FACTCHECK_FETCH_HOST_DELAY_MS", 200, minimum=0) / 1000,
             instance_dir=instance,

@@ -35,6 +35,7 @@ class Pieces:
     export: object         # services.exports.ExportConfig
     timestamp: object = None  # services.timestamps.TimestampConfig
     delivery: object = None   # services.deliveries.DeliveryConfig
+    mail: object = None       # services.mail.MailConfig
 
 
 def archive_store(settings: Settings):
@@ -49,6 +50,7 @@ def build_pieces(settings: Settings, *, store=None) -> Pieces:
     from factcheck.archive.tsa import TSA
     from factcheck.services.deliveries import DeliveryConfig
     from factcheck.services.exports import ExportConfig
+    from factcheck.services.mail import MailConfig
     from factcheck.services.timestamps import TimestampConfig
 
     store = store or archive_store(settings)
@@ -64,6 +66,7 @@ def build_pieces(settings: Settings, *, store=None) -> Pieces:
         timestamp=TimestampConfig(tsa=tsa, store=store, heartbeat=settings.job_heartbeat),
         delivery=DeliveryConfig(policy=settings.fetch_policy, base_url=settings.public_url,
                                 heartbeat=settings.job_heartbeat),
+        mail=MailConfig(mail=settings.mail, base_url=settings.public_url, heartbeat=settings.job_heartbeat),
     )
 
 
@@ -74,7 +77,8 @@ def _limits(soft: float) -> dict:
 
 def task_specs(settings: Settings, pieces: Pieces) -> dict[str, TaskSpec]:
     """Task name -> the service function that runs it and its limits."""
-    from factcheck.services import capture, deliveries, exports, matching, notifications, sweep, timestamps
+    from factcheck.services import (capture, deliveries, digests, exports, mail, matching, notifications, sweep,
+                                    timestamps)
 
     return {
         jobs.ARCHIVE_SOURCE: TaskSpec(partial(capture.archive_source, config=pieces.capture),
@@ -89,6 +93,8 @@ def task_specs(settings: Settings, pieces: Pieces) -> dict[str, TaskSpec]:
                                           **_limits(120.0)),
         jobs.DELIVER_WEBHOOK: TaskSpec(partial(deliveries.deliver_webhook, config=pieces.delivery), **_limits(120.0)),
         jobs.REMIND_DUE: TaskSpec(notifications.remind_due, **_limits(120.0)),
+        jobs.SEND_EMAIL: TaskSpec(partial(mail.send_email, config=pieces.mail), **_limits(120.0)),
+        jobs.SEND_DIGESTS: TaskSpec(partial(digests.queue_digests, config=pieces.mail), **_limits(120.0)),
         jobs.MATCH_CLAIMS: TaskSpec(partial(matching.match_article, heartbeat=settings.job_heartbeat), **_limits(300.0)),
     }
 

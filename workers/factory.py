@@ -77,6 +77,7 @@ def make_celery(flask_app: Flask) -> Celery:
             "sweep-jobs": {"task": jobs.SWEEP, "schedule": timedelta(seconds=settings.sweep_every)},
             "recheck-sources": {"task": jobs.RECHECK, "schedule": timedelta(hours=1)},
             "remind-due": {"task": jobs.REMIND_DUE, "schedule": timedelta(minutes=15)},
+            "send-digests": {"task": jobs.SEND_DIGESTS, "schedule": timedelta(minutes=15)},
         },
     )
     doorbell = CeleryDoorbell(celery)

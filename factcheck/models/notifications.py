@@ -9,6 +9,19 @@ from sqlmodel import Field, SQLModel
 from factcheck.models.base import utcnow
 from factcheck.models.jobs import JobRow
 
+# What a person can be told about, and the ways they can choose to hear about each, in the newsroom's words.
+KINDS = {
+    "assigned": "Assigned to you",
+    "sent_back": "Sent back to you",
+    "review": "Submitted for review",
+    "published": "Published",
+    "comment": "A comment on your claim",
+    "mention": "You were mentioned",
+    "due_soon": "Due tomorrow",
+    "overdue": "Overdue",
+}
+CHANNELS = {"app": "In the app", "email": "By email now", "digest": "In a daily digest", "off": "Not at all"}
+
 
 class Notification(SQLModel, table=True):
     """Something a person should know about a claim: it was assigned to them, sent back, is due, ..."""
@@ -19,7 +32,7 @@ class Notification(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     user_id: int = Field(foreign_key="users.id")
-    kind: str = Field(max_length=32)                 # services.notifications.KINDS
+    kind: str = Field(max_length=32)                 # KINDS
     claim_id: int | None = Field(default=None, foreign_key="claims.id")
     actor_id: int | None = Field(default=None, foreign_key="users.id")
     text: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))  # a comment, a reason
@@ -65,4 +78,22 @@ class WebhookDelivery(JobRow, table=True):
     payload: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     response_status: int | None = None
     delivered_at: datetime | None = None
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class EmailMessage(JobRow, table=True):
+    """One email to one person: a notification now, or the day's digest of several. A durable job; the message is
+    written when it is sent, from the notifications it names."""
+
+    __tablename__ = "email_messages"
+    __table_args__ = (UniqueConstraint("user_id", "once_key", name="uq_email_messages_once"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="users.id", index=True)
+    kind: str = Field(default="now", max_length=16)          # now | digest
+    notification_ids: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    once_key: str | None = Field(default=None, max_length=64)   # a digest: one per person and day
+    to_address: str = Field(default="", max_length=254)       # as it was sent
+    subject: str = Field(default="", max_length=255)
+    sent_at: datetime | None = None
     created_at: datetime = Field(default_factory=utcnow)

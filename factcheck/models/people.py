@@ -30,6 +30,7 @@ class User(SQLModel, table=True):
     password_changed_at: datetime | None = None
     reset_token_hash: str | None = Field(default=None, max_length=128)   # one outstanding reset link at most
     reset_expires_at: datetime | None = None
+    email: str | None = Field(default=None, max_length=254)   # where notifications by email go; set by the person
 
     # Flask-Login protocol, kept here because it is about identity, not rules.
     @property

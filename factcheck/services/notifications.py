@@ -22,19 +22,9 @@ from sqlalchemy import func, update
 from sqlmodel import Session, select
 
 from factcheck.models import Claim, Comment, Event, Notification, NotificationPreference, User, utcnow
+from factcheck.models.notifications import CHANNELS, KINDS
 from factcheck.models.articles import ClaimStatus as S
 
-KINDS = {
-    "assigned": "Assigned to you",
-    "sent_back": "Sent back to you",
-    "review": "Submitted for review",
-    "published": "Published",
-    "comment": "A comment on your claim",
-    "mention": "You were mentioned",
-    "due_soon": "Due tomorrow",
-    "overdue": "Overdue",
-}
-CHANNELS = {"app": "In the app", "email": "By email now", "digest": "In a daily digest", "off": "Not at all"}
 DEFAULT_CHANNEL = "app"
 EDITORS = ("editor", "admin")
 MAX_TEXT = 2000
@@ -79,6 +69,21 @@ def set_preferences(session: Session, *, user: User, choices: dict[str, str]) ->
             session.add(pref)
 
 
+def set_email(session: Session, *, user: User, email: str) -> None:
+    """The address `user`'s notifications by email go to ("" removes it)."""
+    from email.utils import parseaddr
+
+    from factcheck.errors import ValidationError
+
+    email = (email or "").strip()
+    if email and (len(email) > 254 or parseaddr(email)[1] != email or "@" not in email
+                  or any(c.isspace() for c in email)):
+        problem = "Give an email address such as name@example.org."
+        raise ValidationError(problem, fields={"email": problem})
+    user.email = email or None
+    session.add(user)
+
+
 def notify(session: Session, *, user_id: int | None, kind: str, claim: Claim | None = None,
            actor: User | None = None, text: str = "", once_key: str | None = None) -> Notification | None:
     """Raise one notification for `user_id`, as they chose to hear about `kind` (None when they chose not to)."""
@@ -91,6 +96,10 @@ def notify(session: Session, *, user_id: int | None, kind: str, claim: Claim | N
                         actor_id=actor.id if actor else None, text=(text or "")[:MAX_TEXT], channel=channel,
                         once_key=once_key)
     session.add(note)
+    if channel == "email":
+        from factcheck.services import mail
+
+        mail.queue_now(session, note=note, user=session.get(User, user_id))
     return note
 
 

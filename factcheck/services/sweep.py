@@ -7,10 +7,10 @@ from datetime import timedelta
 from sqlmodel import Session
 
 from factcheck import jobs
-from factcheck.services import capture, deliveries, exports, jobrows, matching, timestamps
+from factcheck.services import capture, deliveries, exports, jobrows, mail, matching, timestamps
 
 KINDS: tuple[jobrows.JobKind, ...] = (capture.KIND, exports.KIND, timestamps.KIND, deliveries.KIND,
-                                      matching.KIND)
+                                      matching.KIND, mail.KIND)
 
 
 def sweep_jobs(session: Session, *, stuck_after: timedelta, queued_after: timedelta,

@@ -1,11 +1,12 @@
 """The bell and the notifications page, and each person's choice of how to hear about each kind."""
 from __future__ import annotations
 
-from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy.exc import SQLAlchemyError
-from wtforms import RadioField, SubmitField
+from wtforms import EmailField, RadioField, SubmitField
+from wtforms.validators import Length
 
 from factcheck.db import get_session
 from factcheck.errors import ValidationError
@@ -36,9 +37,12 @@ class MarkForm(FlaskForm):
     submit = SubmitField("Mark read")
 
 
-def preferences_form(current: dict[str, str], formdata=None) -> FlaskForm:
-    """One radio group per kind of notification."""
+def preferences_form(current: dict[str, str], address: str, formdata=None) -> FlaskForm:
+    """Where email goes, and one radio group per kind of notification."""
     class PreferencesForm(FlaskForm):
+        email = EmailField("Your email address", default=address, validators=[Length(max=254)],
+                           description="Where “by email” and the daily digest go. Empty: no email.",
+                           render_kw={"autocomplete": "email"})
         submit = SubmitField("Save")
 
     for kind, label in notifications.KINDS.items():
@@ -81,7 +85,8 @@ def mark_all_read():
 
 
 def _preferences_page(form, status: int = 200):
-    return render_template("notifications/preferences.html", form=form,
+    mail_on = current_app.extensions["factcheck.settings"].mail is not None
+    return render_template("notifications/preferences.html", form=form, mail_on=mail_on,
                            channels=list(notifications.CHANNELS.items())), status
 
 
@@ -89,17 +94,19 @@ def _preferences_page(form, status: int = 200):
 def preferences():
     session = get_session()
     user = current_user._get_current_object()
-    form = preferences_form(notifications.preferences(session, user=user),
+    form = preferences_form(notifications.preferences(session, user=user), user.email or "",
                             formdata=request.form if request.method == "POST" else None)
     if request.method == "POST":
         if not form.validate():
             return _preferences_page(form, 422)
         try:
+            notifications.set_email(session, user=user, email=form.email.data or "")
             notifications.set_preferences(session, user=user,
                                           choices={k: getattr(form, k).data for k in notifications.KINDS})
         except ValidationError as exc:
             session.rollback()
-            flash(exc.message, "danger")
+            for name, message in exc.fields.items():
+                getattr(form, name, form.email).errors.append(message)
             return _preferences_page(form, 422)
         session.commit()
         flash("Your notification choices are saved.", "success")

@@ -141,6 +141,7 @@ PAGES = {
     "notification-choices": ("carl", lambda p, d, s: f"{s}/account/notifications"),
     "admin-webhooks": ("ada", lambda p, d, s: f"{s}/admin/webhooks"),
     "admin-webhook": ("ada", _webhook_page),
+    "admin-email": ("ada", lambda p, d, s: f"{s}/admin/email"),
 }
 
 

@@ -151,6 +151,7 @@ MATRIX: dict[str, Row] = {
     "POST /admin/settings": admins(FOUND, lambda w: {
         "threshold": "0.5", "min_sources": "1", "four_eyes": "y", "org_name": "Port Alder Checks",
         "org_url": "https://checks.example.org", "review_url": "https://checks.example.org/c/{claim_id}"}),
+    "GET /admin/email": admins(OK),
     "GET /admin/webhooks": admins(OK),
     "POST /admin/webhooks": admins(INVALID, lambda w: {"url": "http://10.0.0.5/hook",  # refused: a private address
                                                        "events": ["claim.published"]}),

@@ -82,3 +82,22 @@ def test_admins_register_webhooks_and_see_the_secret_once(session, as_user, peop
     session.expire_all()
     assert session.get(Webhook, hook.id).active is False
     assert as_user("eve").get("/admin/webhooks").status_code == 403
+
+
+def test_one_sets_the_address_email_goes_to(session, as_user, people):
+    carl = as_user("carl")
+    choices = {k: "app" for k in ("assigned", "sent_back", "review", "published", "comment", "mention", "due_soon",
+                                  "overdue")}
+    bad = carl.post("/account/notifications", {**choices, "email": "not an address"})
+    assert bad.status_code == 422 and "such as name@example.org" in bad.get_data(as_text=True)
+    assert carl.post("/account/notifications", {**choices, "email": "carl@example.org"}).status_code == 302
+    session.expire_all()
+    assert session.get(type(people["carl"]), people["carl"].id).email == "carl@example.org"
+    page = carl.get("/account/notifications").get_data(as_text=True)
+    assert 'value="carl@example.org"' in page and "no mail server set up" in page
+
+
+def test_the_admin_sees_the_outgoing_email(as_user):
+    page = as_user("ada").get("/admin/email")
+    assert page.status_code == 200 and "sends no email" in page.get_data(as_text=True)
+    assert as_user("eve").get("/admin/email").status_code == 403
