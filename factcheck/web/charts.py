@@ -60,17 +60,9 @@ def _summary(title: str, pairs: list[tuple[str, int]]) -> str:
     return f"{title}. Total {_fmt(total)}. " + "; ".join(f"{label}: {_fmt(n)}" for label, n in pairs) + "."
 
 
-def _linked(element: str, href: str | None, name: str) -> str:
-    """`element` as a link to `href` (the matching queue filter), named for screen readers and keyboards."""
-    if not href:
-        return element
-    return f'<a href="{_e(href)}" aria-label="{_e(name)}" class="chart-link">{element}</a>'
-
-
 def bar_chart(data: list[tuple[str, int]], *, title: str, width: int = 480, height: int | None = None,
-              color: str = "#0d6efd", links: list[str | None] | None = None) -> Markup:
-    """Horizontal bars, labels on the left, each value written at the end of its bar; with `links`, each bar
-    opens its own address (the queue filtered to it)."""
+              color: str = "#0d6efd") -> Markup:
+    """Horizontal bars, labels on the left, each value written at the end of its bar."""
     pairs = [(_label(k), v) for k, v in data]
     if not pairs or not any(v for _, v in pairs):
         return _empty("bar", title, width)
@@ -87,12 +79,11 @@ def bar_chart(data: list[tuple[str, int]], *, title: str, width: int = 480, heig
         bar_h = max(row - 8, 4)
         bar_w = plot_w * value / top if top else 0
         mid = y + row / 2 + 4
-        body.append(_linked(
+        body.append(
             f'<g class="bar"><title>{_e(label)}: {_fmt(value)}</title>'
             f'<text x="{label_w - 8:g}" y="{mid:g}" text-anchor="end">{_e(_truncate(label, label_w - 12))}</text>'
             f'<rect x="{label_w:g}" y="{y + 4:g}" width="{bar_w:.1f}" height="{bar_h:g}" fill="{_e(color)}"/>'
-            f'<text x="{label_w + bar_w + 4:.1f}" y="{mid:g}">{_fmt(value)}</text></g>',
-            links[i] if links and i < len(links) else None, f"{label}: {_fmt(value)}, open in the queue"))
+            f'<text x="{label_w + bar_w + 4:.1f}" y="{mid:g}">{_fmt(value)}</text></g>')
     return _svg(_chart_id("bar", title, pairs), title, _summary(title, pairs), width, int(height), body)
 
 
@@ -133,9 +124,8 @@ def column_chart(data: list[tuple[str, int]], *, title: str, width: int = 640, h
 
 
 def stacked_bars(rows: list[tuple[str, list[int]]], *, series: list[str], title: str, colors: list[str],
-                 width: int = 560, links: list[list[str | None]] | None = None) -> Markup:
-    """One horizontal bar per row, split into `series` segments, with a legend above; with `links`, each
-    segment opens its own address (links[row][segment])."""
+                 width: int = 560) -> Markup:
+    """One horizontal bar per row, split into `series` segments, with a legend above."""
     rows = [(_label(k), list(vs)) for k, vs in rows]
     if not rows or not any(sum(vs) for _, vs in rows):
         return _empty("stacked", title, width)
@@ -159,14 +149,12 @@ def stacked_bars(rows: list[tuple[str, list[int]]], *, series: list[str], title:
                     f'<text x="{label_w - 8:g}" y="{y + row / 2 + 4:g}" text-anchor="end">'
                     f'{_e(_truncate(label, label_w - 12))}</text>')
         start = label_w
-        for j, (s, v, color) in enumerate(zip(series, values, colors)):
+        for s, v, color in zip(series, values, colors):
             w = plot_w * v / top
-            href = links[i][j] if links and i < len(links) and j < len(links[i]) else None
             if v:
-                body.append(_linked(f'<g class="bar"><title>{_e(label)}, {_e(s)}: {_fmt(v)}</title>'
-                                    f'<rect x="{start:.1f}" y="{y + 5:g}" width="{w:.1f}" height="{row - 10:g}" '
-                                    f'fill="{_e(color)}" stroke="#ffffff" stroke-width="1"/></g>',
-                                    href, f"{label}, {s}: {_fmt(v)}, open in the queue"))
+                body.append(f'<g class="bar"><title>{_e(label)}, {_e(s)}: {_fmt(v)}</title>'
+                            f'<rect x="{start:.1f}" y="{y + 5:g}" width="{w:.1f}" height="{row - 10:g}" '
+                            f'fill="{_e(color)}" stroke="#ffffff" stroke-width="1"/></g>')
             start += w
         body.append(f'<text x="{start + 4:.1f}" y="{y + row / 2 + 4:g}">{_fmt(totals[i])}</text></g>')
     desc = f"{title}. " + " ".join(

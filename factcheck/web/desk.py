@@ -121,18 +121,23 @@ def dashboard_page():
     session = get_session()
     stats = dashboard.desk_stats(session, rating_scale=newsroom.rating_labels(session))
     label = {s: s.replace("_", " ") for s in queue.STATUSES}
-    # Every bar opens the queue filtered to what it counts.
+    # Under each chart, what its bars count as links to the queue filtered to it (links stay out of the
+    # charts' SVG: an image holds no controls).
     usernames = {u.label: u.username for u in checkers(session)}
-    status_links = [url_for("desk.queue_page", status=s) for s, _ in stats.by_status]
-    workload_links = [[url_for("desk.queue_page", assignee=usernames[who], status=status) if who in usernames else None
-                       for status in ("in_progress", "in_review")] for who, *_ in stats.workload]
-    return render_template("dashboard/index.html", stats=stats, charts={
-        "status": charts.bar_chart([(label[s], n) for s, n in stats.by_status], title="Claims by status",
-                                   links=status_links),
-        "rating": charts.bar_chart(stats.by_rating, title="Published verdicts by rating", color="#198754",
-                                   links=[url_for("desk.queue_page", status="published")] * len(stats.by_rating)),
+    links = {
+        "status": [(label[s], n, url_for("desk.queue_page", status=s)) for s, n in stats.by_status if n],
+        "rating": [("published", sum(n for _, n in stats.by_rating), url_for("desk.queue_page", status="published"))]
+        if any(n for _, n in stats.by_rating) else [],
+        "workload": [(f"{who}, {words}", n, url_for("desk.queue_page", assignee=usernames[who], status=status))
+                     for who, open_, review, _ in stats.workload if who in usernames
+                     for status, words, n in (("in_progress", "in progress", open_), ("in_review", "in review", review))
+                     if n],
+    }
+    return render_template("dashboard/index.html", stats=stats, links=links, charts={
+        "status": charts.bar_chart([(label[s], n) for s, n in stats.by_status], title="Claims by status"),
+        "rating": charts.bar_chart(stats.by_rating, title="Published verdicts by rating", color="#198754"),
         "per_day": charts.column_chart(stats.published_per_day, title="Claims published per day, last 30 days"),
         "workload": charts.stacked_bars([(who, [open_, review]) for who, open_, review, _ in stats.workload],
                                         series=["in progress", "in review"], title="Workload per checker",
-                                        colors=["#0d6efd", "#6f42c1"], links=workload_links),
+                                        colors=["#0d6efd", "#6f42c1"]),
     })

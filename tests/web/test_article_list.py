@@ -81,8 +81,9 @@ def test_dashboard_bars_open_the_matching_queue(as_user, session, people):
     a = _bring_in(session, people["eve"], "Buses for the north")
     _cite(session, people, a, archived=True)
     html = as_user("eve").get("/dashboard").get_data(as_text=True)
-    assert re.search(r'<a href="/queue\?status=new" aria-label="new: \d+, open in the queue"', html)
-    assert re.search(r'<a href="/queue\?(assignee=carl&amp;status=in_progress|status=in_progress&amp;assignee=carl)"',
-                     html)
+    links = re.search(r'<p class="small mb-0 mt-2 chart-links">.*?</p>', html, re.S).group(0)
+    assert '<a href="/queue?status=in_progress"><bdi>in progress</bdi> (1)</a>' in links
+    assert re.search(r'<a href="/queue\?(assignee=carl&amp;status=in_progress|status=in_progress&amp;assignee=carl)">'
+                     r'<bdi>Carl, in progress</bdi> \(1\)</a>', html)
     queue = as_user("eve").get("/queue?assignee=carl&status=in_progress").get_data(as_text=True)
     assert "$5 million" in queue
