@@ -374,7 +374,8 @@ def test_json_ld_in_the_report_is_script_safe_and_exact(runs):
         review = json.loads(content)
         assert review["claimReviewed"] == attacked.t["restated"]
         assert review["author"]["name"] == attacked.t["org"]
-        assert review["itemReviewed"]["author"]["name"] == attacked.t["byline"]
+        # who made the claim: with no claimant named, the outlet (the article address's site), never the byline
+        assert review["itemReviewed"]["author"] == {"@type": "Organization", "name": "evil.example.org"}
 
 
 def test_json_exports_carry_the_text_unchanged(runs):
