@@ -277,13 +277,12 @@ def test_plain_claims_beat_plain_opinion():
         assert not is_checkworthy(assess(o)), o
 
 
-def test_speed():
-    import time
-    cw.assess("warm up")
-    sentences = [s for pair in CUE_CASES for s in pair[1:]] * 10
-    start = time.perf_counter()
-    cw.assess_many(sentences)
-    assert len(sentences) / (time.perf_counter() - start) > 200
+def test_scoring_many_at_once_gives_each_the_score_it_gets_alone():
+    # Speed is bench/checkworthiness.py's to measure (beside its references, in one run); here: batching is exact.
+    sentences = [s for pair in CUE_CASES for s in pair[1:]][:40]
+    batch = cw.assess_many(sentences)
+    alone = [cw.assess(s).score for s in sentences]
+    assert [a.score for a in batch] == pytest.approx(alone, abs=1e-4)  # the embedding's float32 batches round
 
 
 # --- the reference news article -------------------------------------------------------------
