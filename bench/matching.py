@@ -34,6 +34,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from factcheck.text.claim_index import ClaimIndex  # noqa: E402
+from factcheck.text.matching import LEXICAL_WEIGHT  # noqa: E402
 from factcheck.text.embedding import embed  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "datasets" / "claim-matching" / "checkthat2022-2a-en"
@@ -133,16 +134,19 @@ def speed(n: int, cache: Path, runs: int = 200) -> None:
             article = Article(title="Past claims", body="-")
             session.add(article)
             session.flush()
-            for i in range(n):  # the Snopes claims, then the same again with another number in front
-                j = i % len(base)
-                text = base[j] if i < len(base) else f"{i // len(base)} times: {base[j]}"
-                vector = base_vectors[j] + rng.normal(0, 0.01, 512).astype(np.float32) * (i >= len(base))
-                claim = Claim(article_id=article.id, start=0, end=1, original_text=text, text=text, score=0.9,
-                              status="published")
-                session.add(claim)
+            for start in range(0, n, 5000):  # the Snopes claims, then the same again with another number in front
+                chunk = range(start, min(n, start + 5000))
+                texts = [base[i % len(base)] if i < len(base) else f"{i // len(base)} times: {base[i % len(base)]}"
+                         for i in chunk]
+                claims = [Claim(article_id=article.id, start=0, end=1, original_text=t, text=t, score=0.9,
+                                status="published") for t in texts]
+                session.add_all(claims)
                 session.flush()
-                session.add(ClaimVector(claim_id=claim.id, model=matching.MODEL, text_hash="-",
-                                        vector=(vector / np.linalg.norm(vector)).astype(np.float32).tobytes()))
+                for i, claim in zip(chunk, claims):
+                    vector = base_vectors[i % len(base)] + rng.normal(0, 0.01, 512).astype(np.float32) * (i >= len(base))
+                    session.add(ClaimVector(claim_id=claim.id, model=matching.MODEL, text_hash="-",
+                                            vector=(vector / np.linalg.norm(vector)).astype(np.float32).tobytes()))
+                session.flush()
             session.commit()
             embed(["warm up the encoder"])
             rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -174,7 +178,7 @@ def speed(n: int, cache: Path, runs: int = 200) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--split", action="append", choices=sorted(SPLITS))
-    parser.add_argument("--weights", default="0.5", help="BM25 weights of the hybrid to print, comma-separated")
+    parser.add_argument("--weights", default=str(LEXICAL_WEIGHT), help="BM25 weights of the hybrid to print, comma-separated")
     parser.add_argument("--speed", type=int, default=0, help="stored claims for the speed run (0 = skip)")
     parser.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "factcheck-bench-vectors.npz")
     args = parser.parse_args()

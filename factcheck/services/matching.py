@@ -46,9 +46,8 @@ class Found:
 @dataclass
 class _Loaded:
     index: ClaimIndex
-    signature: tuple = ()
-    last_vector: int = 0
-    last_verdict: int = 0
+    last_vector: tuple = (0, None)     # (id, created_at) of the newest vector read
+    last_verdict: tuple = (0, None)    # the same of the newest verdict
 
 
 _indexes: dict[str, _Loaded] = {}
@@ -66,11 +65,17 @@ def document(claim_text: str, verdict) -> str:
     return " ".join((claim_text, verdict.claim_reviewed or "", verdict.rationale or ""))
 
 
-def _signature(session: Session) -> tuple:
-    v = session.exec(select(func.max(ClaimVector.id), func.count(ClaimVector.id), func.max(ClaimVector.created_at))
-                     .where(ClaimVector.model == MODEL)).one()
-    r = session.exec(select(func.max(Verdict.id), func.count(Verdict.id), func.max(Verdict.created_at))).one()
-    return (*v, *r)
+def _newest(session: Session, model) -> tuple:
+    """(id, created_at) of the table's newest row, by its primary key alone (no scan)."""
+    row = session.exec(select(model.id, model.created_at).order_by(model.id.desc()).limit(1)).first()
+    return (row[0], row[1]) if row else (0, None)
+
+
+def _still_there(session: Session, model, seen: tuple) -> bool:
+    """Is the row read last still the same row? (Not when the table was emptied and filled again.)"""
+    if not seen[0]:
+        return True
+    return session.exec(select(model.created_at).where(model.id == seen[0])).first() == seen[1]
 
 
 def _add(session: Session, loaded: _Loaded, rows: list[tuple[int, int, bytes]]) -> None:
@@ -78,41 +83,44 @@ def _add(session: Session, loaded: _Loaded, rows: list[tuple[int, int, bytes]]) 
     ids = [claim_id for _, claim_id, _ in rows]
     texts = dict(session.exec(select(Claim.id, Claim.text).where(Claim.id.in_(ids))).all()) if ids else {}
     verdicts = latest_verdicts(session, ids)
-    for vector_id, claim_id, blob in rows:
+    for _, claim_id, blob in rows:
         if claim_id in texts:
             loaded.index.add(claim_id, document(texts[claim_id], verdicts.get(claim_id)),
                              np.frombuffer(blob, dtype=np.float32))
-        loaded.last_vector = max(loaded.last_vector, vector_id)
 
 
-def _catch_up(session: Session, loaded: _Loaded, signature: tuple) -> None:
+def _catch_up(session: Session, loaded: _Loaded, newest_vector: tuple, newest_verdict: tuple) -> None:
+    """Read the vectors and verdicts newer than the last ones this index saw."""
     new = session.exec(select(ClaimVector.id, ClaimVector.claim_id, ClaimVector.vector)
-                       .where(ClaimVector.model == MODEL, ClaimVector.id > loaded.last_vector)
+                       .where(ClaimVector.model == MODEL, ClaimVector.id > loaded.last_vector[0])
                        .order_by(ClaimVector.id)).all()
     for start in range(0, len(new), 500):
         _add(session, loaded, list(new[start:start + 500]))
-    changed = session.exec(select(Verdict.claim_id).where(Verdict.id > loaded.last_verdict)).all()
+    changed = session.exec(select(Verdict.claim_id).where(Verdict.id > loaded.last_verdict[0])).all()
     again = [c for c in set(changed) if c in loaded.index]
     if again:
         rows = session.exec(select(ClaimVector.id, ClaimVector.claim_id, ClaimVector.vector)
                             .where(ClaimVector.claim_id.in_(again), ClaimVector.model == MODEL)).all()
         _add(session, loaded, list(rows))
-    loaded.last_verdict = signature[3] or 0
-    loaded.signature = signature
+    loaded.last_vector, loaded.last_verdict = newest_vector, newest_verdict
 
 
 def index_for(session: Session) -> ClaimIndex:
-    """This process's index of the stored vectors of the session's database, brought up to date."""
+    """This process's index of the stored vectors of the session's database, brought up to date: two primary-key
+    lookups when nothing changed; new vectors and verdicts are read incrementally; an emptied table (or too many
+    replaced claims) rebuilds it."""
     key = str(session.get_bind().url)
     with _guard:
         loaded = _indexes.setdefault(key, _Loaded(ClaimIndex()))
     with loaded.index.lock:
-        signature = _signature(session)
-        if signature != loaded.signature:
-            _catch_up(session, loaded, signature)
-            if len(loaded.index) != (signature[1] or 0) or loaded.index.dead > max(1000, len(loaded.index)):
-                loaded = _indexes[key] = _Loaded(ClaimIndex())
-                _catch_up(session, loaded, signature)
+        vector, verdict = _newest(session, ClaimVector), _newest(session, Verdict)
+        if (vector, verdict) == (loaded.last_vector, loaded.last_verdict):
+            return loaded.index
+        if not (_still_there(session, ClaimVector, loaded.last_vector)
+                and _still_there(session, Verdict, loaded.last_verdict)) \
+                or loaded.index.dead > max(1000, len(loaded.index)):
+            loaded = _indexes[key] = _Loaded(ClaimIndex())
+        _catch_up(session, loaded, vector, verdict)
         return loaded.index
 
 

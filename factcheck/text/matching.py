@@ -99,14 +99,19 @@ class LexicalIndex:
     b: float = 0.75
     _postings: dict[str, tuple[list[int], list[int]]] = field(default_factory=dict)
     _arrays: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
-    _lengths: list[int] = field(default_factory=list)
-    _alive: list[bool] = field(default_factory=list)
+    _lengths: np.ndarray = field(default_factory=lambda: np.zeros(1024, dtype=np.float32))
+    _alive: np.ndarray = field(default_factory=lambda: np.zeros(1024, dtype=bool))
+    _n: int = 0
+    _norm: np.ndarray | None = None    # BM25's length normalisation of every document, until the next add
 
     def __len__(self) -> int:
-        return len(self._lengths)
+        return self._n
 
     def add(self, text: str) -> int:
-        position = len(self._lengths)
+        position = self._n
+        if position == len(self._lengths):
+            self._lengths = np.concatenate([self._lengths, np.zeros_like(self._lengths)])
+            self._alive = np.concatenate([self._alive, np.zeros_like(self._alive)])
         counts: dict[str, int] = {}
         toks = tokens(text)
         for tok in toks:
@@ -116,8 +121,10 @@ class LexicalIndex:
             docs.append(position)
             tfs.append(n)
             self._arrays.pop(tok, None)
-        self._lengths.append(len(toks))
-        self._alive.append(True)
+        self._lengths[position] = len(toks)
+        self._alive[position] = True
+        self._n += 1
+        self._norm = None
         return position
 
     def drop(self, position: int) -> None:
@@ -134,12 +141,14 @@ class LexicalIndex:
 
     def scores(self, text: str) -> np.ndarray:
         """The BM25 score of every document for the query `text` (dropped ones score 0)."""
-        n = len(self._lengths)
+        n = self._n
         out = np.zeros(n, dtype=np.float32)
         if n == 0:
             return out
-        lengths = np.asarray(self._lengths, dtype=np.float32)
-        norm = self.k1 * (1 - self.b + self.b * lengths / max(float(lengths.mean()), 1.0))
+        if self._norm is None:
+            lengths = self._lengths[:n]
+            self._norm = self.k1 * (1 - self.b + self.b * lengths / max(float(lengths.mean()), 1.0))
+        norm = self._norm
         for tok in set(tokens(text)):
             posting = self._posting(tok)
             if posting is None:
@@ -148,7 +157,7 @@ class LexicalIndex:
             df = len(docs)
             idf = math.log(1 + (n - df + 0.5) / (df + 0.5))
             out[docs] += idf * tfs * (self.k1 + 1) / (tfs + norm[docs])
-        out[~np.asarray(self._alive, dtype=bool)] = 0.0
+        out[~self._alive[:n]] = 0.0
         return out
 
 
