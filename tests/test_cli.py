@@ -127,10 +127,13 @@ def test_demo_newsroom(env, engine):
     second = run("demo").output  # a second run resets passwords and adds no second article
     assert first != second
     with Session(engine) as s:
-        assert len(s.exec(select(Article)).all()) == 1
+        assert len(s.exec(select(Article)).all()) == 2  # the story, and a later one repeating its published claim
         assert len(s.exec(select(User)).all()) == 4
         assert s.exec(select(Source)).first() is not None
         assert any(c.status == "new" for c in s.exec(select(Claim)).all())
+        from factcheck.models import ClaimMatch
+        match = s.exec(select(ClaimMatch)).one()  # the demo shows Checked before
+        assert s.get(Claim, match.match_id).status == "published"
 
 
 def test_console_script_is_installed_and_refuses_a_missing_secret(tmp_path):

@@ -50,7 +50,26 @@ def create_demo_newsroom(session: Session, *, max_body_chars: int) -> list[tuple
                                       boilerplate=structure.boilerplate),
             actor=editor, threshold=newsroom.checkworthy_threshold(session), max_body_chars=max_body_chars)
         _work_in_progress(session, article=article, editor=editor)
+        _checked_before(session, first=article, editor=editor, max_body_chars=max_body_chars)
     return printed
+
+
+FOLLOW_UP = ("Harbour Street Bridge Vote Revisited",
+             "The Harrow Bay council voted 7 to 2 on March 3 to approve a $48.2 million repair of the Harbour "
+             "Street bridge, the mayor's office repeated on Friday.")
+
+
+def _checked_before(session: Session, *, first: Article, editor: User, max_body_chars: int) -> None:
+    """A later article repeating the published claim, matched at once, so the demo shows Checked before."""
+    from factcheck.models import MatchingJob
+    from factcheck.services import matching
+
+    later = intake.create_article(session, draft=intake.ArticleDraft(title=FOLLOW_UP[0], body=FOLLOW_UP[1]),
+                                  actor=editor, threshold=0.0, max_body_chars=max_body_chars)
+    session.commit()
+    for article in (first, later):  # the jobs the background would run, run here (the demo has no worker)
+        for job in session.exec(select(MatchingJob).where(MatchingJob.article_id == article.id)).all():
+            matching.match_article(session, job.id)
 
 
 def _work_in_progress(session: Session, *, article: Article, editor: User) -> None:
