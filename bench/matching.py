@@ -13,7 +13,7 @@ Speed, through the service the pages and the job call (factcheck.services.matchi
 claims stored with vectors in a fresh SQLite database, then the time to match one new claim against them (p50/p95,
 the vector already stored, as the job has it), beside BM25 alone on the same index.
 
-Usage: python bench/matching.py [--split dev|dev-test|test] [--speed 10000] [--cache /tmp/fc-vectors.npz]
+Usage: python bench/matching.py [--split dev|dev-test|test] [--speed 100000 [--database URL]] [--cache FILE]
 """
 from __future__ import annotations
 
@@ -116,7 +116,7 @@ def quality(split: str, cache: Path, weights: list[float]) -> None:
         print(f"{name:<28}{s['MAP@1']:>8.3f}{s['MAP@5']:>8.3f}{s['Recall@5']:>8.3f}{s['MRR']:>8.3f}")
 
 
-def speed(n: int, cache: Path, runs: int = 200) -> None:
+def speed(n: int, cache: Path, runs: int = 200, database: str | None = None) -> None:
     from sqlmodel import Session
 
     from factcheck import db
@@ -128,7 +128,7 @@ def speed(n: int, cache: Path, runs: int = 200) -> None:
     base_vectors = vectors(base, cache)
     rng = np.random.default_rng(7)
     with tempfile.TemporaryDirectory() as tmp:
-        engine = db.make_engine(f"sqlite:///{tmp}/bench.db")
+        engine = db.make_engine(database or f"sqlite:///{tmp}/bench.db")
         db.upgrade(engine)
         with Session(engine) as session:
             article = Article(title="Past claims", body="-")
@@ -153,7 +153,7 @@ def speed(n: int, cache: Path, runs: int = 200) -> None:
             started = time.perf_counter()
             matching.similar_to(session, text="warm up", vector=base_vectors[0])
             grown = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 - rss
-            print(f"\nspeed: {n:,} stored claims; index loaded from the database in "
+            print(f"\nspeed: {n:,} stored claims ({engine.dialect.name}); index loaded from the database in "
                   f"{time.perf_counter() - started:.2f} s; peak resident memory grew {grown:.0f} MB "
                   f"(vectors alone {n * 512 * 4 / 2**20:.0f} MB)")
             times = []
@@ -180,12 +180,13 @@ def main() -> None:
     parser.add_argument("--split", action="append", choices=sorted(SPLITS))
     parser.add_argument("--weights", default=str(LEXICAL_WEIGHT), help="BM25 weights of the hybrid to print, comma-separated")
     parser.add_argument("--speed", type=int, default=0, help="stored claims for the speed run (0 = skip)")
+    parser.add_argument("--database", help="an empty database for the speed run (default: a new SQLite file)")
     parser.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "factcheck-bench-vectors.npz")
     args = parser.parse_args()
     for split in args.split or ["dev"]:
         quality(split, args.cache, [float(w) for w in args.weights.split(",")])
     if args.speed:
-        speed(args.speed, args.cache)
+        speed(args.speed, args.cache, database=args.database)
 
 
 if __name__ == "__main__":

@@ -145,7 +145,7 @@ def similar_to(session: Session, *, text: str, vector: np.ndarray | None, exclud
     not claims of their own; `exclude_article`: the claims of that article are left out; `before`: only claims
     that came in before that claim id)."""
     index = index_for(session)
-    ranked = index.rank(text, vector, k=k * 4, exclude=frozenset(exclude))
+    ranked = index.rank(text, vector, k=k * 8, exclude=frozenset(exclude))  # room for the ones left out below
     ranked = [r for r in ranked if r.score >= threshold]
     claims = {c.id: c for c in session.exec(select(Claim).where(Claim.id.in_([r.key for r in ranked])))} \
         if ranked else {}
