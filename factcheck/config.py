@@ -122,7 +122,7 @@ def _mail(env: dict[str, str]):
 
 def _replay_origin(env: dict[str, str], base_url: str) -> str | None:
     """FACTCHECK_REPLAY_ORIGIN: where archived pages are replayed (ReplayWeb.page), an origin of its own such as
-    https://replay.desk.example.org or, on one machine, http://localhost:5001. Unset: no in-browser replay.
+    https://replay.desk.example.org or, on one machine, http://replay.desk.localhost:5001. Unset: no replay.
 
     Its host must differ from the desk's: browsers keep cookies by host, not by port, so a replay on another port
     of the desk's own host would see (and send) the desk's cookies."""
@@ -141,8 +141,10 @@ def _replay_origin(env: dict[str, str], base_url: str) -> str | None:
     if parts.hostname == urlsplit(base_url).hostname:
         raise ConfigError(f"FACTCHECK_REPLAY_ORIGIN ({raw}) has the desk's own host name "
                           f"({parts.hostname}); browsers share cookies between the ports of one host, so archived "
-                          f"pages would see the desk's. Use another name: a subdomain such as replay.example.org, "
-                          f"or http://localhost:{port or 5001} when the desk is at 127.0.0.1.")
+                          f"pages would see the desk's. Use another name, best a subdomain of the desk's (browsers "
+                          f"let a frame from the desk's own site run ReplayWeb.page's service worker): "
+                          f"https://replay.desk.example.org for https://desk.example.org, or "
+                          f"http://replay.desk.localhost:{port or 5001} for http://desk.localhost:5000 on one machine.")
     return f"{parts.scheme}://{parts.netloc.lower()}"
 
 

@@ -10,6 +10,9 @@ PREFIX=${1:?usage: install-replaywebpage.sh PREFIX}
 SPEC=${REPLAYWEBPAGE_SPEC:-replaywebpage@2}
 command -v npm >/dev/null || { echo "npm is needed to install ReplayWeb.page ($SPEC)" >&2; exit 1; }
 DEST="$PREFIX/node_modules/replaywebpage"
+if [ -f "$DEST/ui.js" ] && [ -f "$DEST/sw.js" ] && [ -z "${REPLAYWEBPAGE_FORCE:-}" ]; then
+  echo "ReplayWeb.page already installed in $DEST (REPLAYWEBPAGE_FORCE=1 to fetch it again)"; exit 0
+fi
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 (cd "$WORK" && npm pack --silent "$SPEC" >/dev/null)

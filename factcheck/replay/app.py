@@ -49,7 +49,7 @@ def create_replay_app(settings: Settings | None = None, *, engine=None) -> Flask
     from factcheck import registry
 
     settings = settings or Settings.from_env()
-    app = Flask("factcheck.replay", template_folder=str(templates_dir()))
+    app = Flask("factcheck.replay", template_folder=str(templates_dir()), static_folder=None)
     app.extensions["factcheck.settings"] = settings
     db.init_app(app, engine or db.make_engine(settings.database_url))
     store = registry.archive_store(settings)

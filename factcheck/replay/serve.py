@@ -14,13 +14,13 @@ from factcheck.cli_support import _settings
 
 def loopback_listen(origin: str | None) -> tuple[str, int] | None:
     """(address, port) to listen on when the replay origin is this machine's loopback, else None. `localhost`
-    is listened for on 127.0.0.1 (the address browsers reach it at)."""
+    and its subdomains (browsers resolve `*.localhost` to loopback themselves) are listened for on 127.0.0.1."""
     if not origin:
         return None
     parts = urlsplit(origin)
     host = parts.hostname or ""
     port = parts.port or (443 if parts.scheme == "https" else 80)
-    if host == "localhost":
+    if host == "localhost" or host.endswith(".localhost"):
         return "127.0.0.1", port
     try:
         return (host, port) if ipaddress.ip_address(host).is_loopback else None
