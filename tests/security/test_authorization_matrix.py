@@ -250,3 +250,60 @@ def test_writes_answer_each_role_as_the_matrix_says(app, world, browser, key, ro
     """A permitted write changes the world, so each role gets a fresh one."""
     problem = _check(app, world, browser, key, role)
     assert problem is None, problem
+
+
+# The replay origin (factcheck.replay.app, at FACTCHECK_REPLAY_ORIGIN) is another app: no sign-in, no session and
+# so no roles. Its one permission is the signed link the claim page hands to someone signed in. Columns: a forged
+# signature, an expired link, a link signed for another capture, the capture's own live link.
+REPLAY_LINKS = ("forged", "expired", "other capture", "signed")
+REPLAY_MATRIX: dict[str, tuple] = {
+    "GET /replay/<name>": (OK, OK, OK, OK),  # ReplayWeb.page's ui.js and sw.js: public files, the same for anyone
+    "GET /c/<capture_id>/<expires>/<signature>/": (REFUSED, REFUSED, REFUSED, OK),
+    "GET /c/<capture_id>/<expires>/<signature>/capture.wacz": (REFUSED, REFUSED, REFUSED, OK),
+}
+
+
+@pytest.fixture
+def replay_app(settings, engine, monkeypatch):
+    import dataclasses
+
+    from factcheck.replay import assets
+    from factcheck.replay.app import create_replay_app
+
+    replay_settings = dataclasses.replace(settings, replay_origin="http://replay.desk.localhost:5001")
+    folder = assets.folder(settings.instance_dir / "replay")  # stand-ins for ReplayWeb.page's two files
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in assets.FILES:
+        (folder / name).write_text(f"/* {name} */")
+    monkeypatch.setattr(assets, "candidates", lambda s: [s.instance_dir / "replay"])
+    return create_replay_app(replay_settings, engine=engine)
+
+
+def _replay_values(settings, world, link: str) -> dict:
+    import time
+
+    from factcheck.replay import links
+
+    cid, expires = world.capture_id, links.expiry()
+    if link == "expired":
+        expires = int(time.time()) - 60
+    signed_for = cid + 1 if link == "other capture" else cid
+    signature = "forged" if link == "forged" else links.signature(settings.secret_key, signed_for, expires)
+    return {"capture_id": cid, "expires": expires, "signature": signature, "name": "sw.js"}
+
+
+def test_every_replay_route_is_in_the_matrix(replay_app):
+    routes = {f"{method} {rule}" for method, rule in app_routes(replay_app)}
+    assert routes == REPLAY_MATRIX.keys()
+
+
+@pytest.mark.parametrize("key", list(REPLAY_MATRIX))
+def test_replay_routes_answer_each_link_as_the_matrix_says(replay_app, world, settings, key):
+    method, rule = key.split(" ", 1)
+    problems = []
+    for link, expected in zip(REPLAY_LINKS, REPLAY_MATRIX[key]):
+        resp = replay_app.test_client().open(build_url(replay_app, method, rule, _replay_values(settings, world, link)),
+                                             method=method)
+        if resp.status_code != expected or "Set-Cookie" in resp.headers:
+            problems.append(f"{key} with a {link} link: expected {expected}, got {resp.status_code}")
+    assert not problems, "\n".join(problems)
