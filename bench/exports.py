@@ -1,13 +1,15 @@
-"""Export speed and memory: CSV, JSON and ClaimReview of N published claims, end to end.
+"""Export speed and memory: CSV, JSON and ClaimReview of N published claims, end to end, on SQLite and PostgreSQL.
 
-Generates N published claims (one cited, archived source each; a verdict and a sign-off event) by
-SQLAlchemy Core inserts into a temporary SQLite database, or the database at --database-url (which
-should be empty and will keep the rows). Each export runs through `claim_views` and the streaming
-functions of factcheck.exports.tabular into a byte counter. Beside them, measured in the same run,
-the floor: one plain SELECT of the same rows (claim, article, verdict) and a single `json.dumps`.
+Generates N published claims (one cited, archived source each; a verdict and a sign-off event) by SQLAlchemy
+Core inserts into a temporary SQLite database and, with --postgres SERVER_URL, into a private database created
+on that server for the run and dropped after it. Each export runs the way a queue export does: the queue
+filter's claim ids (`claim_ids_for`), the read model's `claim_views`, and the streaming renderers of
+factcheck.exports.tabular, into a byte counter. Beside them, measured in the same run, the floor: one plain
+SELECT of the same rows (claim, article, verdict) and a single `json.dumps`.
 
-Seconds come from an untraced run; peak memory from a second run under tracemalloc (which slows it).
-Usage: python bench/exports.py [--claims 10000] [--database-url URL]
+Seconds are the best of --repeat untraced runs; peak memory comes from one more run under tracemalloc (which
+slows it). Usage:
+  python bench/exports.py [--claims 10000] [--postgres postgresql://postgres@127.0.0.1:5432/postgres]
 """
 from __future__ import annotations
 
@@ -18,19 +20,21 @@ import tempfile
 import time
 import tracemalloc
 import uuid
+from contextlib import contextmanager
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from sqlalchemy import insert, select  # noqa: E402
+from sqlalchemy import create_engine, insert, make_url, select  # noqa: E402
 from sqlmodel import Session  # noqa: E402
 
 from factcheck import db  # noqa: E402
-from factcheck.exports.data import claim_views  # noqa: E402
-from factcheck.exports.tabular import claimreview_chunks, csv_rows, json_chunks  # noqa: E402
-from factcheck.models import Article, Capture, Claim, ClaimStatus, Event, Source, User, Verdict  # noqa: E402
+from factcheck.exports.tabular import READS, claimreview_chunks, csv_rows, json_chunks  # noqa: E402
+from factcheck.models import Article, Capture, Claim, ClaimStatus, Event, JobState, Source, User, Verdict  # noqa: E402
 from factcheck.services import settings as newsroom  # noqa: E402
+from factcheck.services.claim_views import article_report, claim_ids_for, claim_views  # noqa: E402
+from factcheck.services.queue import QueueFilter  # noqa: E402
 
 BASE_URL = "https://desk.example.org"
 PER_ARTICLE = 100
@@ -79,7 +83,7 @@ def generate(engine, n: int, per_article: int = PER_ARTICLE) -> list[int]:
             source_ids = list(conn.execute(select(t[Source].c.id).where(t[Source].c.article_id == article_id,
                                                                         t[Source].c.claim_id.is_not(None))).scalars())
             conn.execute(insert(t[Capture]), [dict(
-                source_id=sid, purpose="cite", state="archived", reason="", attempts=1, headers={},
+                source_id=sid, purpose="cite", state=JobState.done.value, reason="", attempts=1, headers={},
                 final_url=f"https://stats.example.org/ports/{sid}?final", http_status=200, content_type="text/html",
                 size=12345, sha256=f"{sid:064x}", title="Port stats", warc_path=f"w/{sid}.warc.gz",
                 text_path=f"t/{sid}.txt", screenshot_path=f"s/{sid}.png", captured_at=now, created_at=now,
@@ -100,12 +104,17 @@ def floor(engine, ids: list[int]) -> int:
         return len(json.dumps([dict(r) for r in rows], default=str))
 
 
-def export(engine, ids: list[int], fmt: str) -> int:
-    """One export end to end, streamed into a byte counter."""
+PUBLISHED = QueueFilter(status=("published",), sort="oldest")
+
+
+def export(engine, fmt: str, *, limit: int | None = None) -> int:
+    """One queue export end to end (ids, views, renderer), streamed into a byte counter."""
     size = 0
     with Session(engine) as s:
+        editor = s.execute(select(User).where(User.role == "editor").order_by(User.id)).scalars().first()
         pub, scale = newsroom.publication(s), newsroom.rating_scale(s)
-        views = claim_views(s, claim_ids=ids, with_history=fmt == "json")
+        ids = claim_ids_for(s, filter=PUBLISHED, actor=editor)[:limit]
+        views = claim_views(s, claim_ids=ids, **READS[fmt])
         chunks = {"csv": lambda: csv_rows(views, base_url=BASE_URL),
                   "json": lambda: json_chunks(views, base_url=BASE_URL),
                   "claimreview": lambda: claimreview_chunks(views, publication=pub, scale=scale)}[fmt]()
@@ -114,54 +123,94 @@ def export(engine, ids: list[int], fmt: str) -> int:
     return size
 
 
-def measure(fn) -> tuple[float, int, int]:
-    """(seconds untraced, peak bytes traced, output bytes)."""
-    t = time.perf_counter()
-    size = fn()
-    seconds = time.perf_counter() - t
+def measure(fn, repeat: int) -> tuple[float, int, int]:
+    """(best seconds of `repeat` untraced runs, peak bytes traced, output bytes)."""
+    best = float("inf")
+    for _ in range(repeat):
+        t = time.perf_counter()
+        size = fn()
+        best = min(best, time.perf_counter() - t)
     tracemalloc.start()
     try:
         fn()
         peak = tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
-    return seconds, peak, size
+    return best, peak, size
+
+
+FORMATS = (("csv", "CSV (csv_rows)"), ("json", "JSON with history (json_chunks)"),
+           ("claimreview", "ClaimReview (claimreview_chunks)"))
+
+
+def run(url: str, args) -> dict[str, float]:
+    """Generate, measure and print one database's table; return each format's ratio to the floor."""
+    engine = db.make_engine(url)
+    try:
+        db.upgrade(engine)
+        t = time.perf_counter()
+        ids = generate(engine, args.claims)
+        print(f"\n{len(ids):,} published claims generated in {time.perf_counter() - t:.1f} s ({engine.dialect.name})")
+        with engine.begin() as conn:  # planner statistics for the fresh rows, as a live database would have
+            conn.exec_driver_sql("ANALYZE")
+        for fmt, _ in FORMATS:  # warm up imports and statement caches
+            export(engine, fmt, limit=600)
+        floor(engine, ids)
+        ref_s, ref_peak, ref_size = measure(lambda: floor(engine, ids), args.repeat)
+        print(f"{'what':<44}{'seconds':>9}{'peak MiB':>10}{'output MiB':>12}{'x floor s':>11}{'x floor mem':>13}")
+        print(f"{'floor: one SELECT + json.dumps':<44}{ref_s:>9.2f}{ref_peak / 2**20:>10.1f}{ref_size / 2**20:>12.1f}"
+              f"{1:>11.2f}{1:>13.2f}")
+        ratios = {}
+        for fmt, label in FORMATS:
+            s, peak, size = measure(lambda fmt=fmt: export(engine, fmt), args.repeat)
+            ratios[fmt] = s / ref_s
+            print(f"{label:<44}{s:>9.2f}{peak / 2**20:>10.1f}{size / 2**20:>12.1f}{s / ref_s:>11.2f}"
+                  f"{peak / ref_peak:>13.2f}")
+        if args.pdf_claims:
+            pdf_report(engine, generate(engine, args.pdf_claims, per_article=args.pdf_claims))
+        return ratios
+    finally:
+        engine.dispose()
+
+
+@contextmanager
+def private_postgres(server_url: str):
+    """A database of our own on the server at `server_url`, dropped afterwards."""
+    server = make_url(server_url)
+    name = f"factcheck_bench_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(server, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+        yield server.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.dispose()
 
 
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--claims", type=int, default=10_000)
-    ap.add_argument("--database-url", default=None)
-    ap.add_argument("--pdf-claims", type=int, default=200)
+    ap.add_argument("--postgres", default=None, metavar="SERVER_URL",
+                    help="also run on PostgreSQL, in a database created on this server for the run")
+    ap.add_argument("--repeat", type=int, default=3, help="untraced runs per measurement; the best counts")
+    ap.add_argument("--pdf-claims", type=int, default=200, help="claims in the report/PDF step; 0 skips it")
     args = ap.parse_args()
+    summary = {}
     with tempfile.TemporaryDirectory() as tmp:
-        url = args.database_url or f"sqlite:///{tmp}/bench.sqlite3"
-        engine = db.make_engine(url)
-        db.upgrade(engine)
-        t = time.perf_counter()
-        ids = generate(engine, args.claims)
-        print(f"{len(ids):,} published claims generated in {time.perf_counter() - t:.1f} s ({engine.dialect.name})")
-        with engine.begin() as conn:  # planner statistics for the fresh rows, as a live database would have
-            conn.exec_driver_sql("ANALYZE")
-        export(engine, ids[:600], "csv"), floor(engine, ids[:600])  # warm up imports and statement caches
-        ref_s, ref_peak, ref_size = measure(lambda: floor(engine, ids))
-        print(f"{'what':<44}{'seconds':>9}{'peak MiB':>10}{'output MiB':>12}{'x floor s':>11}{'x floor mem':>13}")
-        print(f"{'floor: one SELECT + json.dumps':<44}{ref_s:>9.2f}{ref_peak / 2**20:>10.1f}{ref_size / 2**20:>12.1f}"
-              f"{1:>11.2f}{1:>13.2f}")
-        for fmt, label in (("csv", "CSV (csv_rows)"), ("json", "JSON with history (json_chunks)"),
-                           ("claimreview", "ClaimReview (claimreview_chunks)")):
-            s, peak, size = measure(lambda fmt=fmt: export(engine, ids, fmt))
-            print(f"{label:<44}{s:>9.2f}{peak / 2**20:>10.1f}{size / 2**20:>12.1f}{s / ref_s:>11.2f}"
-                  f"{peak / ref_peak:>13.2f}")
-        pdf_report(engine, generate(engine, args.pdf_claims, per_article=args.pdf_claims))
-        engine.dispose()
+        summary["sqlite"] = run(f"sqlite:///{tmp}/bench.sqlite3", args)
+    if args.postgres:
+        with private_postgres(args.postgres) as url:
+            summary["postgresql"] = run(url, args)
+    print("\nx floor (seconds): " + "; ".join(
+        f"{name}: " + ", ".join(f"{fmt} {r:.2f}" for fmt, r in ratios.items()) for name, ratios in summary.items()))
 
 
 def pdf_report(engine, ids: list[int]) -> None:
     """One article with len(ids) published claims: the HTML report, then the PDF through Chromium."""
     import shutil
 
-    from factcheck.exports import data
     from factcheck.exports.report import render_report_html, render_report_pdf
 
     chromium = shutil.which("chromium")
@@ -170,16 +219,16 @@ def pdf_report(engine, ids: list[int]) -> None:
         pub, scale = newsroom.publication(s), newsroom.rating_scale(s)
 
         def html() -> str:
-            return render_report_html(data.article_report(s, article_id=article_id), publication=pub, scale=scale,
+            return render_report_html(article_report(s, article_id=article_id), publication=pub, scale=scale,
                                       generated_at=datetime.now(timezone.utc))
-        h_s, h_peak, _ = measure(lambda: len(html()))
+        h_s, h_peak, _ = measure(lambda: len(html()), 1)
         page = html()
         print(f"\n{len(ids)}-claim article report:")
         print(f"{'HTML report (reference: no PDF)':<44}{h_s:>9.2f}{h_peak / 2**20:>10.1f}")
         if not chromium:
             print("PDF: skipped, Chromium not installed (apt-get install chromium)")
             return
-        p_s, p_peak, size = measure(lambda: len(render_report_pdf(page, chromium=chromium)))
+        p_s, p_peak, size = measure(lambda: len(render_report_pdf(page, chromium=chromium)), 1)
         print(f"{'PDF through Chromium (Python-side peak)':<44}{p_s:>9.2f}{p_peak / 2**20:>10.1f}{size / 2**20:>12.1f}"
               f"{p_s / h_s:>11.2f}")
 
