@@ -186,3 +186,34 @@ def test_api_answers_and_captures_json_carry_the_wacz_url(as_user, app, session,
     answer = client.get(f"/api/v1/sources/{cap.source_id}", headers={"Authorization": f"Bearer {raw}"})
     assert answer.status_code == 200, answer.get_data(as_text=True)
     assert answer.get_json()["capture"]["wacz_url"] == f"http://127.0.0.1:5000/api/v1/captures/{cap.id}/wacz"
+
+
+def test_serve_listens_for_a_loopback_replay_origin_beside_the_desk(replay_settings, engine, fake_replaywebpage):
+    import socket
+    import urllib.request
+
+    from factcheck.replay.serve import start_beside
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = start_beside(dataclasses.replace(replay_settings, replay_origin=f"http://replay.desk.localhost:{port}"),
+                          engine)
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/replay/ui.js", timeout=5) as resp:
+            assert resp.read() == b"/* ui */" and resp.headers.get("Set-Cookie") is None
+    finally:
+        server.close()
+    remote = dataclasses.replace(replay_settings, replay_origin="https://replay.desk.example.org")
+    assert start_beside(remote, engine) is None  # served by `factcheck serve-replay` behind its own name
+
+
+def test_serve_replay_needs_the_setting(monkeypatch):
+    from click.testing import CliRunner
+
+    from factcheck.cli import main
+
+    monkeypatch.setenv("FACTCHECK_DEV", "1")
+    monkeypatch.delenv("FACTCHECK_REPLAY_ORIGIN", raising=False)
+    result = CliRunner().invoke(main, ["serve-replay"])
+    assert result.exit_code == 1 and "FACTCHECK_REPLAY_ORIGIN is not set" in result.output
