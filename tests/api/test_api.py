@@ -122,7 +122,7 @@ def test_the_whole_review_cycle(api, claim):
     assert shown.status_code == 200 and shown.get_json() == source
     assert set(source["capture"]) == {"id", "state", "reason", "attempts", "final_url", "http_status", "content_type",
                                       "sha256", "size", "title", "captured_at", "warc_url", "text_url",
-                                      "screenshot_url", "timestamp"}
+                                      "screenshot_url", "wacz_url", "timestamp"}
     assert source["capture"]["timestamp"] is None  # this desk has no time-stamping authority
 
     resp = api("carl").put(f"/api/v1/claims/{claim.id}/verdict", {
