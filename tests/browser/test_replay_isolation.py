@@ -133,26 +133,14 @@ def _probe(page, console: list[str], timeout: float = 45) -> tuple[object, dict]
     pytest.fail(f"the replayed page never reported; frames: {[f.url for f in page.frames]}; console: {console}")
 
 
-@pytest.fixture
-def profile(browser, tmp_path):
-    """A browser profile as a reader's Chrome has one. Playwright's usual contexts are private windows, and a
-    private window refuses a service worker to a frame from another site (as it blocks third-party cookies), so
-    ReplayWeb.page cannot start in them; see the README on the replay origin."""
-    from tests.browser.conftest import CHROMIUM_ARGS
-
-    context = browser.browser_type.launch_persistent_context(
-        str(tmp_path / "profile"), executable_path=os.environ.get("FACTCHECK_CHROMIUM") or "/usr/bin/chromium",
-        args=CHROMIUM_ARGS, viewport={"width": 1280, "height": 1000})
-    yield context
-    context.close()
-
-
-def test_a_replayed_page_renders_offline_and_gets_nothing_from_the_desk(profile, desk, leaky_site):
+def test_a_replayed_page_renders_offline_and_gets_nothing_from_the_desk(browser, desk, leaky_site):
     base, replay = desk
     leaky_site.pages["/ferry"] = (200, {"Content-Type": "text/html; charset=utf-8"},
                                   LEAKY.replace("DESK", base).encode())
-    context = profile
-    page = context.pages[0] if context.pages else context.new_page()
+    # A private window, as Playwright's contexts are: it blocks third-party storage, which a replay origin on the
+    # desk's own site (a subdomain) does not need.
+    context = browser.new_context(viewport={"width": 1280, "height": 1000})
+    page = context.new_page()
     login(page, base, "eve")
     page.goto(f"{base}/articles/new")
     page.get_by_label("Article text").fill(STORY)
@@ -207,3 +195,4 @@ def test_a_replayed_page_renders_offline_and_gets_nothing_from_the_desk(profile,
                    and not r.url.startswith(("data:", "blob:", "about:"))})
     assert left == [], f"requests left the desk and its replay origin during replay: {left}"
     assert any(re.search(r"/c/\d+/\d+/[^/]+/capture\.wacz$", r.url) for r in requests)  # from the replay origin
+    context.close()
