@@ -160,7 +160,7 @@ def test_a_replayed_page_renders_offline_and_gets_nothing_from_the_desk(browser,
     context.on("request", lambda r: requests.append(r))
     page.on("console", lambda m: console.append(f"{m.type}: {m.text} ({m.location.get('url')})"))
     page.goto(claim_url)
-    frame_el = page.locator("iframe[src^='%s/c/']" % replay)
+    frame_el = page.locator(f"iframe[src^='{replay}/c/']")
     assert frame_el.get_attribute("sandbox") == "allow-scripts allow-same-origin"
 
     replayed, seen = _probe(page, console)

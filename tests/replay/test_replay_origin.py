@@ -141,7 +141,7 @@ def test_the_replay_origin_serves_nothing_of_the_desks(replay, path):
 def test_without_replaywebpage_the_replay_origin_and_the_claim_page_say_how_to_install_it(
         replay, replay_settings, capture, desk, people, monkeypatch, tmp_path):
     monkeypatch.setattr(assets, "candidates", lambda s: [tmp_path / "nothing"])
-    claim, cap = capture
+    claim, _ = capture
     assert "make install" in replay.get("/replay/ui.js").get_data(as_text=True)
     client = Client(desk.test_client())
     client.login("carl")
