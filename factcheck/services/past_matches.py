@@ -130,3 +130,38 @@ def _measure(session: Session, claim: Claim, past: Claim) -> tuple[float, dict]:
     a = matching.vector_of(session, claim)
     b = matching.vector_of(session, past)
     return round(float(a @ b), 3), words.overlap(claim.text, past.text).as_dict()
+
+
+DUPLICATE_COSINE = 0.85   # two claims of one article this close in meaning, with no figure between them, repeat each other
+
+
+def near_duplicates(session: Session, *, article_id: int) -> list[list[Claim]]:
+    """Groups of the article's claims that say the same thing (by their stored vectors; figures must agree), in
+    article order: what an editor merges or dismisses before assigning."""
+    from factcheck.models import ClaimVector
+
+    rows = list(session.exec(select(Claim, ClaimVector.vector).join(ClaimVector, ClaimVector.claim_id == Claim.id)
+                             .where(Claim.article_id == article_id, Claim.status != ClaimStatus.candidate.value,
+                                    Claim.merged_into_id.is_(None), ClaimVector.model == matching.MODEL)
+                             .order_by(Claim.start)))
+    if len(rows) < 2:
+        return []
+    import numpy as np
+
+    vectors = np.stack([np.frombuffer(v, dtype=np.float32) for _, v in rows])
+    close = vectors @ vectors.T
+    group = list(range(len(rows)))
+
+    def root(i: int) -> int:
+        while group[i] != i:
+            i = group[i]
+        return i
+
+    for i in range(len(rows)):
+        for j in np.nonzero(close[i, i + 1:] >= DUPLICATE_COSINE)[0] + i + 1:
+            if not words.overlap(rows[i][0].text, rows[int(j)][0].text).numbers_differ:
+                group[root(int(j))] = root(i)
+    found: dict[int, list[Claim]] = {}
+    for i, (claim, _) in enumerate(rows):
+        found.setdefault(root(i), []).append(claim)
+    return [g for g in found.values() if len(g) > 1]

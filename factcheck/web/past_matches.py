@@ -40,10 +40,12 @@ def checked_before(claim: Claim):
 
 @bp.app_template_global()
 def article_past_matches(article_id: int):
-    """(claim id -> its stored past matches, the state of the article's matching job) for the article page."""
+    """(claim id -> its stored past matches, the state of the article's matching job, groups of its claims that
+    repeat each other) for the article page."""
     session = get_session()
     return past_matches.article_matches(session, article_id=article_id), \
-        matching.matching_state(session, article_id=article_id)
+        matching.matching_state(session, article_id=article_id), past_matches.near_duplicates(session,
+                                                                                           article_id=article_id)
 
 
 @bp.post("/claims/<int:claim_id>/past-matches")

@@ -85,3 +85,22 @@ def test_search_page_and_its_bad_input(as_user, desk):
 def test_only_earlier_claims_count_as_checked_before(as_user, desk):
     html = section(as_user("eve").get(f"/claims/{desk['ferry'].id}").get_data(as_text=True))
     assert "No past claim on the desk looks like this one." in html
+
+
+def test_claims_of_one_article_that_repeat_each_other_are_grouped(as_user, session, people):
+    from factcheck.services import past_matches
+    from tests.builders import article, claims_of
+    from tests.matching_data import run_matching
+
+    a = article(session, by=people["eve"], sources=(), threshold=0.0, body=(
+        "The Kelsey harbour bridge cost $58 million to repair, the roads office said.\n\n"
+        "Repairing the Kelsey harbour bridge cost $58 million, according to the roads office.\n\n"
+        "Repairing the Kelsey harbour bridge cost $85 million, according to a councillor.\n\n"
+        "The library opens at nine on Saturdays."))
+    run_matching(session, a)
+    first, second, other_figure, library = claims_of(session, a)
+    groups = past_matches.near_duplicates(session, article_id=a.id)
+    assert [[c.id for c in g] for g in groups] == [[first.id, second.id]]
+    html = as_user("carl").get(f"/articles/{a.id}").get_data(as_text=True)
+    part = html[html.index('id="repeats"'):]
+    assert f"#{first.id}" in part and f"#{second.id}" in part and f"#{library.id}" not in part.split("</ul>")[0]
