@@ -111,6 +111,20 @@ def _tsa(env: dict[str, str]) -> tuple[str | None, bytes | None]:
     return url, pem
 
 
+def _limit(env: dict[str, str], name: str, default: str) -> str | None:
+    """A rate such as "5 per minute" (several separated by ";"), or None for `off`."""
+    value = (env.get(name) or default).strip()
+    if value.lower() == "off":
+        return None
+    from limits import parse_many
+
+    try:
+        parse_many(value)
+    except ValueError:
+        raise ConfigError(f"{name} must be a rate such as '5 per minute' (or 'off'), got {value!r}.") from None
+    return value
+
+
 def _mail(env: dict[str, str]):
     from factcheck import mail_settings
 
@@ -180,6 +194,7 @@ class Settings:
     tsa_certificates: bytes | None = None  # PEM: the certificates its tokens must chain to
     replay_origin: str | None = None      # FACTCHECK_REPLAY_ORIGIN: archived pages replay there; None = no replay
     mail: object = None                   # mail_settings.MailSettings (FACTCHECK_SMTP_URL); None = no mail
+    request_limit: str | None = "5 per minute"  # public requests per address; None = no limit
 
     @property
     def base_url(self) -> str:
@@ -262,6 +277,7 @@ class Settings:
             public_url=_base_url(env),
             replay_origin=_replay_origin(env, _base_url(env)),
             mail=_mail(env),
+            request_limit=_limit(env, "FACTCHECK_REQUEST_LIMIT", "5 per minute"),
             fetch_per_host=_int(env, "FACTCHECK_FETCH_PER_HOST", 2),
             fetch_host_delay=_int(env, "FACTCHECK_FETCH_HOST_DELAY_MS", 200, minimum=0) / 1000,
             instance_dir=instance,

@@ -24,6 +24,7 @@ EVENTS = {
     "claim.sent_back": "A claim is sent back to its checker",
     "claim.published": "A fact-check is published",
     "claim.corrected": "A published fact-check is reopened for a correction",
+    "request.received": "A reader asks for a check or reports an error",
 }
 TEST_EVENT = "test"
 MAX_URL = 2048
@@ -51,7 +52,7 @@ def event_names(event: Event) -> list[str]:
     return []
 
 
-def _listening(session: Session) -> list[tuple[int, list]]:
+def listening(session: Session) -> list[tuple[int, list]]:
     """Active endpoints and their events, read once per session (an import of thousands of events asks once)."""
     cached = session.info.get("webhooks_listening")
     if cached is None:
@@ -71,7 +72,7 @@ def from_event(session: Session, *, event: Event, claim: Claim | None, actor: Us
     names = event_names(event)
     if not names:
         return
-    hooks = [(hid, wanted) for hid, wanted in _listening(session) if names[0] in wanted]
+    hooks = [(hid, wanted) for hid, wanted in listening(session) if names[0] in wanted]
     if not hooks:
         return
     if event.kind == "article_created":   # its claims are added but not yet written: write them to know them

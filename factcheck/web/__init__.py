@@ -72,9 +72,9 @@ def _secure_cookies_over_https(response):
 
 
 def init_app(app: Flask) -> None:
-    from factcheck.web import (admin, articles, auth, claims, converters, desk, errors, evidence, exports, filters,
-                               listed_sources, mail_log, notifications, replay, review, wacz, webhooks,
-                               wellknown)
+    from factcheck.web import (admin, articles, ask, auth, claims, converters, desk, errors, evidence, exports,
+                               filters, listed_sources, mail_log, notifications, replay, requests_inbox, review,
+                               wacz, webhooks, wellknown)
 
     converters.init_app(app)  # before any blueprint: ids in URLs are bounded
     if settings_of(app).proxy_fix:  # only behind a proxy that sets these headers; otherwise anyone could
@@ -91,9 +91,10 @@ def init_app(app: Flask) -> None:
     filters.init_app(app)
     errors.init_app(app)
     for module in (auth, articles, claims, review, desk, evidence, wacz, exports, admin, wellknown, listed_sources,
-                   notifications, webhooks, mail_log):
+                   notifications, webhooks, mail_log, ask, requests_inbox):
         app.register_blueprint(module.bp)
     listed_sources.init_app(app)
+    ask.init_app(app, settings_of(app))
     from factcheck.web import past_matches  # Checked before?: its page sections, actions and search
     app.register_blueprint(past_matches.bp)
     replay.init_app(app)

@@ -117,6 +117,18 @@ def _webhook_page(page, d, server):
     page.get_by_role("button", name="Send test event").wait_for()
 
 
+def _requests_page(page, d, server):
+    """The Requests inbox with one request in it, sent through the public page by a reader who takes their time."""
+    page.goto(f"{server}/ask")
+    page.get_by_label("The claim").fill("The ferry carries 9,000 people a day.")
+    page.get_by_label("Why it matters").fill("It is on every poster in town.")
+    page.wait_for_timeout(3200)
+    page.get_by_role("button", name="Send").click()
+    page.get_by_role("status").filter(has_text="Thank you").wait_for()
+    page.goto(f"{server}/requests")
+    page.get_by_role("button", name="Make it a claim").first.wait_for()
+
+
 # page name -> (who looks, how to get there)
 PAGES = {
     "login": ("anon", lambda p, d, s: f"{s}/login"),
@@ -142,6 +154,8 @@ PAGES = {
     "admin-webhooks": ("ada", lambda p, d, s: f"{s}/admin/webhooks"),
     "admin-webhook": ("ada", _webhook_page),
     "admin-email": ("ada", lambda p, d, s: f"{s}/admin/email"),
+    "ask": ("anon", lambda p, d, s: f"{s}/ask"),
+    "requests": ("eve", _requests_page),
 }
 
 

@@ -8,7 +8,7 @@ import pytest
 from sqlmodel import select
 
 from factcheck.archive.storage import LocalArchiveStore
-from factcheck.models import Capture, Notification, Source, Webhook
+from factcheck.models import Capture, Notification, PublicRequest, Source, Webhook
 from factcheck.services import exports
 from factcheck.services import review, sources
 from factcheck.services import tokens as token_service
@@ -40,12 +40,14 @@ class World:
     listed_id: int = 0    # the source the article lists in its own "Sources" section (no link yet)
     notification_id: int = 0   # carl's: the claim was assigned to him
     webhook_id: int = 0
+    request_id: int = 0        # a reader's request, new
 
     def url_values(self) -> dict:
         return {"article_id": self.article_id, "claim_id": self.claim_id, "source_id": self.source_id,
                 "capture_id": self.capture_id, "token_id": self.token_id, "export_id": self.export_id,
                 "user_id": self.user_id, "token": "fcr_not-a-live-reset-link", "listed_id": self.listed_id,
-                "notification_id": self.notification_id, "webhook_id": self.webhook_id}
+                "notification_id": self.notification_id, "webhook_id": self.webhook_id,
+                "request_id": self.request_id}
 
 
 @pytest.fixture
@@ -81,6 +83,8 @@ def world(app, session, people, settings) -> World:
     assert exports.build_export(session, export.id, config=config) == "done"
     hook = Webhook(url="https://hooks.example.org/desk", secret="s" * 32, events=["claim.published"])
     session.add(hook)
+    asked = PublicRequest(claim_text="The ferry carries 9,000 people a day.", why="It is on every poster.")
+    session.add(asked)
     session.commit()
     notification = session.exec(select(Notification).where(Notification.user_id == carl.id)).first()
     session.expire_all()
@@ -91,7 +95,7 @@ def world(app, session, people, settings) -> World:
                  user_id=cora.id, cora_id=cora.id, tokens=raw,
                  listed_id=session.exec(select(Source.id).where(Source.article_id == a.id,
                                                                 Source.claim_id.is_(None))).first(),
-                 notification_id=notification.id, webhook_id=hook.id)
+                 notification_id=notification.id, webhook_id=hook.id, request_id=asked.id)
 
 
 @pytest.fixture

@@ -82,6 +82,14 @@ MATRIX: dict[str, Row] = {
     "POST /account/notifications": reads(FOUND, lambda w: {"assigned": "app", "sent_back": "email",
                                                             "review": "digest", "published": "off", "comment": "app",
                                                             "mention": "app", "due_soon": "app", "overdue": "app"}),
+    # requests from the public: the page needs no sign-in (a POST without the form's fill-time token is thanked
+    # and dropped); the inbox is the editors'
+    "GET /ask": row(OK, OK, OK, OK, OK),
+    "POST /ask": row(FOUND, FOUND, FOUND, FOUND, FOUND, lambda w: {"kind": "check", "claim_text": "A claim."}),
+    "GET /requests": editors(OK),
+    "POST /requests/<request_id>/accept": editors(FOUND),
+    "POST /requests/<request_id>/duplicate": editors(FOUND, lambda w: {"claim_id": w.claim_id}),
+    "POST /requests/<request_id>/decline": editors(FOUND, lambda w: {"reason": "Not a factual claim."}),
     # articles
     "GET /articles/": reads(),
     "GET /articles/<article_id>": reads(),
