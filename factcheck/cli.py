@@ -297,9 +297,10 @@ for _command in cli_accounts.USERS:
 tokens.add_command(cli_accounts.tokens_revoke_all)
 main.add_command(cli_evidence.keys)
 main.add_command(cli_evidence.verify_bundle)
-from factcheck.cli_matching import matching as _matching  # noqa: E402
+from factcheck.cli_matching import factchecks as _factchecks, matching as _matching  # noqa: E402
 
 main.add_command(_matching)
+main.add_command(_factchecks)
 from factcheck.replay.serve import serve_replay  # noqa: E402
 
 main.add_command(serve_replay)

@@ -33,6 +33,29 @@ def rebuild(suggest: bool) -> None:
             click.echo(f"Past matches stored again for {len(claims)} claim{'' if len(claims) == 1 else 's'}.")
 
 
+@click.group()
+def factchecks() -> None:
+    """Other organisations' fact-checks (ClaimReview), matched beside the desk's own."""
+
+
+@factchecks.command("import")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+def factchecks_import(path: str) -> None:
+    """Import a ClaimReview JSON-LD file, or the JSON of a Fact Check Tools claims:search answer."""
+    from pathlib import Path
+
+    from factcheck.errors import ValidationError
+    from factcheck.services import factchecks as service
+
+    with _session(_settings()) as session:
+        try:
+            added, known = service.import_file(session, data=Path(path).read_bytes(), actor=None)
+        except ValidationError as exc:
+            raise click.ClickException(exc.message) from None
+        session.commit()
+    click.echo(f"{added} fact-check{'' if added == 1 else 's'} imported, {known} already here.")
+
+
 @matching.command("search")
 @click.argument("words", nargs=-1, required=True)
 def search(words: tuple[str, ...]) -> None:

@@ -14,7 +14,7 @@ from factcheck.db import get_session
 from factcheck.errors import ValidationError
 from factcheck.models import Claim
 from factcheck.services import claims as claim_service
-from factcheck.services import matching, past_matches
+from factcheck.services import factchecks, matching, past_matches
 from factcheck.web.claim_page import apply, version_of
 
 bp = Blueprint("matches", __name__)
@@ -36,6 +36,13 @@ def checked_before(claim: Claim):
     session = get_session()
     shown, ignored = past_matches.checked_before(session, claim=claim)
     return shown, ignored, workflow.can(current_user.role, "act_on_match")
+
+
+@bp.app_template_global()
+def checked_elsewhere(claim: Claim):
+    """Other organisations' fact-checks (imported ClaimReview) close to the claim, for the claim page."""
+    session = get_session()
+    return factchecks.checked_elsewhere(session, text=claim.text, vector=matching.vector_of(session, claim))
 
 
 @bp.app_template_global()
