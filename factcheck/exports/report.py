@@ -16,8 +16,9 @@ import threading
 from datetime import date, datetime, timezone
 from functools import lru_cache
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
 
+from factcheck import clock
 from factcheck.models.views import ArticleReport
 from factcheck.text.markup import markdown_html
 
@@ -31,24 +32,29 @@ _FOOTER = ('<div style="width:100%;font-family:\'DejaVu Sans\',sans-serif;font-s
 
 
 # -- HTML ----------------------------------------------------------------------------------------
-def _utc(value: datetime) -> datetime:
-    # SQLite hands datetimes back naive; the desk stores UTC throughout.
-    return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
+# Moments are written in the newsroom's zone, named (publication["time_zone"]), as on the desk's pages.
+def _zone(ctx):
+    try:
+        return clock.zone((ctx.get("publication") or {}).get("time_zone"))
+    except clock.UnknownZone:
+        return timezone.utc
 
 
-def _when(value) -> str:
+@pass_context
+def _when(ctx, value) -> str:
     if value is None:
         return ""
     if isinstance(value, datetime):
-        return _utc(value).strftime("%Y-%m-%d %H:%M UTC")
+        return clock.format_moment(value, _zone(ctx))
     if isinstance(value, date):
-        return value.isoformat()
+        return clock.format_day(value, _zone(ctx))
     return str(value)
 
 
-def _iso(value) -> str:
+@pass_context
+def _iso(ctx, value) -> str:
     if isinstance(value, datetime):
-        return _utc(value).isoformat(timespec="seconds")
+        return clock.iso(value, _zone(ctx))
     if isinstance(value, date):
         return value.isoformat()
     return ""

@@ -64,10 +64,12 @@ def render_claim(claim: Claim, *, status: int = 200, **forms):
     forms.setdefault("split", SplitForm(formdata=None, data=version))
     forms.setdefault("status_form", StatusForm(formdata=None, data=version))
     assign = forms.setdefault("assign", AssignForm(formdata=None, data={
-        **version, "assignee": str(claim.assignee_id or ""), "due": claim.due_at.date() if claim.due_at else None}))
+        **version, "assignee": str(claim.assignee_id or ""), "due": newsroom.due_day(session, claim.due_at)}))
     assign.assignee.choices = [("", "—")] + [(str(u.id), f"{u.label} ({u.role})") for u in people]
-    forms.setdefault("due_form", DueForm(formdata=None, data={**version,
-                                                              "due": claim.due_at.date() if claim.due_at else None}))
+    forms.setdefault("due_form", DueForm(formdata=None, data={**version, "due": newsroom.due_day(session, claim.due_at)}))
+    zone_note = f"The end of that day (23:59), {newsroom.time_zone(session)} time."
+    assign.due.description = zone_note
+    forms["due_form"].due.description = "Leave empty to clear. " + zone_note
     forms.setdefault("source_form", SourceForm(formdata=None))
     verdict_form = forms.setdefault("verdict_form", VerdictForm(formdata=None, data={
         **version, "rating": verdict.rating if verdict else "", "rationale": verdict.rationale if verdict else "",

@@ -5,7 +5,7 @@ conflict or bad input the claim page is shown again with the user's input kept.
 """
 from __future__ import annotations
 
-from datetime import date, datetime, time, timezone
+from datetime import date, datetime
 
 from flask import Blueprint, flash, redirect, url_for
 from flask_login import current_user
@@ -15,6 +15,7 @@ from factcheck.errors import ValidationError
 from factcheck.models import User
 from factcheck.services import claims as claim_service
 from factcheck.services import review, sources
+from factcheck.services import settings as newsroom
 from factcheck.web.claim_page import apply, checkers, render_claim, version_of
 from factcheck.web.converters import parse_id
 from factcheck.web.forms import AssignForm, CommentForm, DueForm, SourceForm, StatusForm, VerdictForm
@@ -48,8 +49,8 @@ def _what_happened(claim, old: str, to: str) -> str:
 
 
 def end_of_day(d: date | None) -> datetime | None:
-    """A due date means the end of that day (UTC)."""
-    return datetime.combine(d, time(23, 59, 59), tzinfo=timezone.utc) if d else None
+    """A due date means the end of that day in the newsroom's zone."""
+    return newsroom.due_moment(get_session(), d)
 
 
 def _back(claim_id: int, anchor: str = ""):
