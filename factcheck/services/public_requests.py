@@ -75,6 +75,20 @@ def inbox(session: Session, *, state: str = "new", limit: int = 100) -> list[Pub
     return list(session.exec(stmt.order_by(PublicRequest.id.desc()).limit(limit)).all())
 
 
+def similar_claims(session: Session, rows: list[PublicRequest], *, k: int = 3, most: int = 20) -> dict[int, list]:
+    """Request id -> the claims on the desk the matcher finds closest to what the reader wrote (matching.Found),
+    for the first `most` requests that have words to match."""
+    from factcheck.services import matching
+
+    found = {}
+    for row in [r for r in rows if r.claim_text][:most]:
+        try:
+            found[row.id] = matching.search(session, q=row.claim_text[:matching.MAX_SEARCH], k=k)
+        except ValidationError:   # nothing the matcher can search for (no words): nothing similar to show
+            found[row.id] = []
+    return found
+
+
 def get(session: Session, *, request_id: int) -> PublicRequest:
     row = session.get(PublicRequest, request_id)
     if row is None:

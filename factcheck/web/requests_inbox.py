@@ -24,7 +24,9 @@ def index():
     session = get_session()
     state = request.args.get("state", "new")
     state = state if state in REQUEST_STATES else "new"
-    return render_template("requests/index.html", rows=public_requests.inbox(session, state=state), state=state,
+    rows = public_requests.inbox(session, state=state)
+    similar = public_requests.similar_claims(session, rows) if state == "new" else {}
+    return render_template("requests/index.html", rows=rows, state=state, similar=similar,
                            counts=public_requests.counts(session), states=REQUEST_STATES, kinds=REQUEST_KINDS)
 
 

@@ -98,6 +98,19 @@ def test_editors_decide_in_the_inbox(app, session, reader, as_user, people):
     assert as_user("carl").get("/requests").status_code == 403
 
 
+def test_the_inbox_shows_similar_claims_on_the_desk(app, session, reader, as_user, people):
+    from factcheck.services import matching
+    from tests.builders import article, claims_of
+
+    a = article(session, by=people["eve"])
+    matching.rebuild(session)
+    session.commit()
+    mayor = next(c for c in claims_of(session, a) if "4,200 passengers" in c.text)
+    ask(app, reader, claim_text="The mayor says 4,200 passengers used the new ferry terminal in its first week.")
+    page = as_user("eve").get("/requests").get_data(as_text=True)
+    assert "Similar on the desk" in page and f'href="/claims/{mayor.id}"' in page
+
+
 def test_what_readers_send_is_never_markup(app, session, reader, as_user):
     ask(app, reader, claim_text="<script>alert(1)</script> claim", why="<img src=x onerror=alert(1)>")
     page = as_user("eve").get("/requests").get_data(as_text=True)
