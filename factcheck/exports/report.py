@@ -80,7 +80,7 @@ def _environment() -> Environment:
 
 
 def render_report_html(report: ArticleReport, *, publication: dict, scale: list[dict], generated_at: datetime,
-                       screenshots: dict[int, str] | None = None) -> str:
+                       screenshots: dict[int, str] | None = None, ask_url: str = "") -> str:
     """The whole report as one self-contained HTML document (autoescaped; no external resources).
 
     ``screenshots`` maps a capture id to a ``data:image/png;base64,...`` URI (see
@@ -95,7 +95,7 @@ def render_report_html(report: ArticleReport, *, publication: dict, scale: list[
     return _environment().get_template(TEMPLATE).render(
         report=report, article=report.article, publication=publication, generated_at=generated_at,
         screenshots=safe_shots, json_ld=json_ld_script(reviews) if reviews else "",
-        rating_value=lambda label: values.get(str(label).casefold()), best_rating=best,
+        rating_value=lambda label: values.get(str(label).casefold()), best_rating=best, ask_url=ask_url,
     )
 
 

@@ -87,7 +87,8 @@ def article_export(session: Session, *, article_id: int, fmt: str, config: Expor
         from factcheck.exports import report as reports
 
         html = reports.render_report_html(report, publication=pub, scale=scale, generated_at=now,
-                                          screenshots=reports.screenshot_data_uris(report, store=config.store))
+                                          screenshots=reports.screenshot_data_uris(report, store=config.store),
+                                          ask_url=f"{config.base_url}/ask?kind=error")
         if fmt == "html":
             return Built(iter([html.encode("utf-8")]), MIMETYPES[fmt], name)
         if not config.chromium:

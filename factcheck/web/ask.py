@@ -83,8 +83,9 @@ def _page(form: AskForm, status: int = 200):
 
 @bp.route("/ask", methods=["GET", "POST"])
 def index():
-    if request.method == "GET":
-        return _page(AskForm(formdata=None))
+    if request.method == "GET":   # ?kind=error: the link from a published report's footer
+        kind = request.args.get("kind") if request.args.get("kind") in REQUEST_KINDS else "check"
+        return _page(AskForm(formdata=None, data={"kind": kind}))
     if (request.content_length or 0) > MAX_BODY:
         return make_response(render_template("ask/index.html", form=None, too_big=True), 413)
     request.max_content_length = MAX_BODY

@@ -115,3 +115,18 @@ def test_what_readers_send_is_never_markup(app, session, reader, as_user):
     ask(app, reader, claim_text="<script>alert(1)</script> claim", why="<img src=x onerror=alert(1)>")
     page = as_user("eve").get("/requests").get_data(as_text=True)
     assert "<script>alert(1)" not in page and "&lt;script&gt;" in page and "<img src=x" not in page
+
+
+def test_a_report_links_readers_to_the_error_form(app, session, reader, people, tmp_path):
+    from factcheck.archive.storage import LocalArchiveStore
+    from factcheck.services import exports
+    from tests.builders import article
+
+    a = article(session, by=people["eve"])
+    config = exports.ExportConfig(base_url="https://desk.example.org", store=LocalArchiveStore(tmp_path),
+                                  chromium=None)
+    built = exports.article_export(session, article_id=a.id, fmt="html", config=config)
+    html = b"".join(built.chunks).decode()
+    assert 'Found an error in this report? <a href="https://desk.example.org/ask?kind=error">Tell us</a>' in html
+    page = reader.get("/ask?kind=error").get_data(as_text=True)
+    assert '<input checked class="form-check-input" id="kind-1" name="kind" type="radio" value="error">' in page
