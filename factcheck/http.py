@@ -66,7 +66,7 @@ def database_went_away(exc: Exception) -> None:
 
 def absolute_url(endpoint: str, **values) -> str:
     """An absolute link to hand out (API answers, reset links): the configured base URL (FACTCHECK_BASE_URL)
-    and the route's path. Never `url_for(..., _external=True)`: that trusts the request's Host header, which
+    and the route's path. Never Flask's external `url_for`: that trusts the request's Host header, which
     the client chooses, and a link to evil.example would travel in answers, exports and e-mails."""
     path = url_for(endpoint, **values)
     root = request.script_root if has_request_context() else ""
