@@ -65,7 +65,8 @@ def _checked_before(session: Session, *, first: Article, editor: User, max_body_
     from factcheck.services import matching
 
     later = intake.create_article(session, draft=intake.ArticleDraft(title=FOLLOW_UP[0], body=FOLLOW_UP[1]),
-                                  actor=editor, threshold=0.0, max_body_chars=max_body_chars)
+                                  actor=editor, threshold=newsroom.checkworthy_threshold(session),
+                                  max_body_chars=max_body_chars)
     session.commit()
     for article in (first, later):  # the jobs the background would run, run here (the demo has no worker)
         for job in session.exec(select(MatchingJob).where(MatchingJob.article_id == article.id)).all():
@@ -83,7 +84,7 @@ def _work_in_progress(session: Session, *, article: Article, editor: User) -> No
                           .order_by(Claim.start)).all()
     if len(claims) < 3:
         return
-    due = utcnow() + timedelta(days=2)
+    due = newsroom.due_moment(session, (utcnow() + timedelta(days=2)).date())  # a due date ends its day
     for claim, checker, rating, url in [
         (claims[0], checker1, "True", "https://council.example.org/minutes/2026-03-03"),
         (claims[1], checker1, "Mostly true", "https://transport.example.org/counts/2025"),
