@@ -81,7 +81,8 @@ def sign_out(page):
 def queue_ids(page) -> list[int]:
     hrefs = page.locator("#bulk tbody tr td:nth-child(2) a[href*='/claims/']").evaluate_all(
         "els => els.map(a => a.getAttribute('href'))")
-    return [int(h.rsplit("/", 1)[1]) for h in hrefs]
+    # a row may link its claim twice (the "checked before?" marker points at the claim's #checked-before)
+    return list(dict.fromkeys(int(re.search(r"/claims/(\d+)", h).group(1)) for h in hrefs))
 
 
 def add_source_and_watch(page, url: str, note: str):

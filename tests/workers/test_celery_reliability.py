@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -399,7 +400,10 @@ def test_redis_down_when_a_source_is_added_delays_the_capture_and_loses_nothing(
     sweep = job_table(engine, settings, runner)[jobs.SWEEP]
     cluster.ready(worker)
     assert cluster.row(cap.id).state == "queued"
-    cluster.until(sweep, f"the sweeper to ring for the capture queued over {QUEUED_AFTER}s", every=0.25)
+    # Sweep until a worker has the capture: a sweep may first ring other jobs left queued (the article's matching
+    # job) before this capture has waited QUEUED_AFTER; ringing one twice is harmless (the claim is by CAS).
+    cluster.until(lambda: sweep() is not None and cluster.row(cap.id).state != "queued",
+                  f"the sweeper to ring for the capture queued over {QUEUED_AFTER}s", every=0.25)
     cap = cluster.wait_state(cap.id, "done")
     cluster.assert_archived(cap, body)
     assert (cap.attempts, site.hits.get("/late"), len(captures_of(engine, cap.id))) == (1, 1, 1), cluster.logs()
@@ -422,4 +426,7 @@ def test_beat_rings_again_for_a_job_whose_message_was_lost(engine, people, claim
     cap = cluster.wait_state(cap_id, "done")
     cluster.assert_archived(cap, body)
     assert (cap.attempts, site.hits.get("/lost")) == (1, 1), cluster.logs()
-    assert worker.count("factcheck.sweep_captures[", "succeeded in", ": 1") >= 1, cluster.logs()
+    # the sweep that found it says how many jobs it rang again (the article's matching job may be among them)
+    rang = [int(m.group(1)) for m in re.finditer(r"factcheck\.sweep_captures\[[^\]]+\] succeeded in [\d.]+s: (\d+)",
+                                                 worker.log())]
+    assert any(n >= 1 for n in rang), cluster.logs()
