@@ -50,7 +50,7 @@ def server_zone_name() -> str:
         import tzlocal
 
         name = tzlocal.get_localzone_name()
-    except Exception:  # noqa: BLE001 - no zone information on this machine: UTC
+    except (ImportError, OSError, LookupError, ValueError):  # no zone information on this machine: TZ, else UTC
         name = os.environ.get("TZ", "")
     if not name or name in ("Etc/UTC", "Etc/GMT", "GMT", "Etc/Universal", "Universal", "Zulu"):
         return UTC_NAME

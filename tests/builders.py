@@ -36,6 +36,29 @@ class Doorbell:
         self.sent.append((name, args))
 
 
+def in_progress(session, people, claim: Claim) -> Claim:
+    """eve assigns the claim to carl."""
+    from factcheck.services import review
+
+    review.assign(session, claim=claim, assignee=people["carl"], actor=people["eve"], expected_version=claim.version)
+    session.commit()
+    return claim
+
+
+def in_review(session, people, claim: Claim) -> Claim:
+    """carl cites a source, proposes True and submits (the capture is still queued, so he confirms that)."""
+    from factcheck.services import review, sources
+
+    in_progress(session, people, claim)
+    sources.add_source(session, claim=claim, url="https://stats.example.org/t3", actor=people["carl"])
+    review.propose_verdict(session, claim=claim, rating="True", rationale="ok", actor=people["carl"],
+                           expected_version=claim.version)
+    review.transition(session, claim=claim, to="in_review", actor=people["carl"], expected_version=claim.version,
+                      confirm_unarchived=True)
+    session.commit()
+    return claim
+
+
 def job_table(engine, settings, runner=None) -> dict:
     """The registry's task table (name -> callable taking the job's arguments), as the runners get it."""
     from factcheck import registry

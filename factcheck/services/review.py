@@ -168,24 +168,29 @@ def comments(session: Session, *, claim_id: int) -> list[tuple[Comment, User | N
 
 def unarchived_sources(session: Session, *, claim_id: int) -> list[Source]:
     """The claim's active sources without an archived copy (never captured, still under way, or failed)."""
+    return _evidence(session, claim_id)[1]
+
+
+def _evidence(session: Session, claim_id: int) -> tuple[list[Source], list[Source]]:
+    """(the claim's active sources, those of them without an archived copy)."""
     from factcheck.models import JobState
     from factcheck.services.claim_views import representative_captures
 
     active = active_sources(session, claim_id=claim_id)
     caps = representative_captures(session, [s.id for s in active])
-    return [s for s in active if s.id not in caps or caps[s.id].state != JobState.done.value]
+    return active, [s for s in active if s.id not in caps or caps[s.id].state != JobState.done.value]
 
 
 def _check_evidence(session: Session, *, claim: Claim, action: str, rules: dict, confirmed: bool | None) -> None:
     """Before a claim is submitted or published: a newsroom can require at least one archived source; evidence
     that is not archived is named and needs the person's confirmation where the caller asks for one (the pages
     do; an API client sees each source's capture state in the claim and decides itself)."""
-    missing = unarchived_sources(session, claim_id=claim.id)
+    active, missing = _evidence(session, claim.id)
     if not missing:
         return
     verb = "submitting" if action == "submit" else "publishing"
     names = "; ".join(s.title or s.url or f"source #{s.id}" for s in missing[:10])
-    if rules["require_archived"] and len(missing) == len(active_sources(session, claim_id=claim.id)):
+    if rules["require_archived"] and len(missing) == len(active):
         raise ValidationError(f"The newsroom asks for at least one archived source before {verb}; none of this "
                               f"claim's sources is archived yet ({names}). Retry the failed captures or add "
                               f"another source.")

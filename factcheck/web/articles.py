@@ -8,7 +8,7 @@ from sqlmodel import func, select
 from factcheck import workflow
 from factcheck.db import get_session
 from factcheck.errors import NotFound, ValidationError
-from factcheck.models import Article, Claim, ClaimStatus, Source
+from factcheck.models import Article, Claim, ClaimStatus
 from factcheck.services import article_list, intake, sources as evidence
 from factcheck.services import settings as newsroom
 from factcheck.services.claims import article_claims
@@ -172,11 +172,10 @@ def detail(article_id: int):
     if article is None:
         raise NotFound(f"There is no article #{article_id}.")
     claims = article_claims(session, article_id=article_id)
-    sources = session.exec(select(Source).where(Source.article_id == article_id, Source.claim_id.is_(None))
-                           .order_by(Source.position, Source.id)).all()
     visible = [c for c in claims if c.merged_into_id is None]
     return render_template(
-        "articles/detail.html", article=article, sources=sources,
+        "articles/detail.html", article=article,
+        listed=evidence.listed_sources(session, article_id=article_id),
         paragraphs=paragraphs_with_claims(article.body, visible),
         claims=[c for c in visible if c.status != ClaimStatus.candidate],
         candidates=[c for c in visible if c.status == ClaimStatus.candidate],

@@ -14,6 +14,7 @@ from factcheck.models.articles import ClaimStatus as S
 from factcheck.services import claims as claim_service
 from factcheck.services import claim_views, history, review
 from factcheck.services import settings as newsroom
+from factcheck.services import sources
 from factcheck.services import timestamps
 from factcheck.web.forms import (AssignForm, CommentForm, DueForm, MergeForm, SourceForm, SplitForm, StatusForm,
                                  VerdictForm, WordingForm)
@@ -99,6 +100,7 @@ def render_claim(claim: Claim, *, status: int = 200, **forms):
         can=lambda action: workflow.can(current_user.role, action, ctx), moves=moves,
         editable=claim.status in workflow.EDITABLE_STATUSES and claim.merged_into_id is None,
         sources_open=claim.status in (S.new, S.in_progress), signoff=newsroom.signoff_rules(session),
+        listed=sources.listed_sources(session, article_id=claim.article_id),
         unarchived=[sv.source for sv in view.sources if sv.capture is None or sv.capture.state != "done"],
         **forms,
     ), status

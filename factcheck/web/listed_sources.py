@@ -77,15 +77,10 @@ def cite(claim_id: int, listed_id: int):
     return redirect(url_for("claims.detail", claim_id=claim.id) + "#sources")
 
 
-def listed_for(article_id: int) -> list:
-    """For templates: the article's listed sources with their captures."""
-    return sources.listed_sources(get_session(), article_id=article_id)
-
-
 def may(action: str) -> bool:
     """For templates outside a claim: may the signed-in person take this (claim-independent) action?"""
     return workflow.can(current_user.role, action)
 
 
 def init_app(app) -> None:
-    app.jinja_env.globals.update(listed_sources=listed_for, LinkForm=LinkForm, CiteForm=CiteForm, may=may)
+    app.jinja_env.globals.update(LinkForm=LinkForm, CiteForm=CiteForm, may=may)

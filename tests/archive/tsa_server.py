@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import need
+
 OPENSSL = shutil.which("openssl")
 _CONFIG = """\
 [ tsa ]
@@ -47,7 +49,7 @@ class LoopbackTSA:
 
     def __init__(self, folder: Path, *, name: str = "Loopback Test TSA"):
         if OPENSSL is None:
-            pytest.skip("openssl is not installed")
+            need("openssl", "the loopback time-stamping authority is `openssl ts -reply`")
         self.folder, self.name = Path(folder), name
         self.folder.mkdir(parents=True, exist_ok=True)
         self._make_certificates()

@@ -19,6 +19,7 @@ from factcheck.archive.tsa import TSA
 from factcheck.models import Capture, Export, JobState, Timestamp
 from factcheck.services import exports, timestamps
 from tests.archive.tsa_server import LoopbackTSA, authority_fixture, sha256
+from tests.conftest import need
 from tests.exports.test_signing import entries, forge, fp, newsroom_keys, verify  # noqa: F401 - a fixture
 
 VERIFIED, PROBLEM, UNSIGNED = 0, 1, 3
@@ -125,7 +126,7 @@ def test_without_the_tsas_certificate_it_says_what_it_checked_against(stamped):
 
 def test_a_lawyer_can_check_a_token_with_openssl_alone(world, stamped, tmp_path):
     if shutil.which("openssl") is None:
-        pytest.skip("openssl is not installed")
+        need("openssl", "the loopback time-stamping authority is `openssl ts -reply`")
     files = entries(stamped)
     for name in (token_of(world), warc_of(world), "timestamps/tsa-certs.pem"):
         (tmp_path / name.replace("/", "_")).write_bytes(files[name])

@@ -1,41 +1,16 @@
 """Each action on a claim carries its own needs; confirmations say what happened; exports are named by headline."""
 import re
 
-import pytest
+from tests.builders import in_review
+from tests.web.test_review import claim  # noqa: F401 - the fixture
 
-from factcheck.services import review, sources
-from factcheck.services.claims import get_claim
-from tests.builders import article, claims_of
-
-
-@pytest.fixture
-def claim(session, people):
-    a = article(session, by=people["eve"])
-    return next(c for c in claims_of(session, a) if c.status == "new")
-
-
-def _in_progress(session, people, claim):
-    review.assign(session, claim=claim, assignee=people["carl"], actor=people["eve"], expected_version=claim.version)
-    session.commit()
-    return claim
-
-
-def _in_review(session, people, claim):
-    _in_progress(session, people, claim)
-    sources.add_source(session, claim=claim, url="https://stats.example.org/t3", actor=people["carl"])
-    review.propose_verdict(session, claim=claim, rating="True", rationale="ok", actor=people["carl"],
-                           expected_version=claim.version)
-    review.transition(session, claim=claim, to="in_review", actor=people["carl"], expected_version=claim.version,
-                      confirm_unarchived=True)
-    session.commit()
-    return claim
 
 def test_each_action_carries_its_own_needs(as_user, session, people, claim):
     page = as_user("carl").get(f"/claims/{claim.id}").get_data(as_text=True)
     forms = re.findall(r'<form method="post" action="/claims/\d+/status".*?</form>', page, re.S)
     take = next(f for f in forms if "Take this claim" in f)
     assert "textarea" not in take and "required" not in take
-    _in_review(session, people, claim)
+    in_review(session, people, claim)
     page = as_user("eve").get(f"/claims/{claim.id}").get_data(as_text=True)
     forms = re.findall(r'<form method="post" action="/claims/\d+/status".*?</form>', page, re.S)
     publish = next(f for f in forms if ">Publish<" in f)
@@ -46,7 +21,7 @@ def test_each_action_carries_its_own_needs(as_user, session, people, claim):
 
 
 def test_confirmations_say_what_happened(as_user, session, people, claim):
-    _in_review(session, people, claim)
+    in_review(session, people, claim)
     eve = as_user("eve")
     resp = eve.post(f"/claims/{claim.id}/status", {"version": str(claim.version), "to": "in_progress",
                                                    "reason": "Link the original table."}, follow_redirects=True)

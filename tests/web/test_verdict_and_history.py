@@ -1,37 +1,13 @@
 """A verdict starts with no rating chosen; the history reads in the page's own words."""
 import re
 
-import pytest
-
-from factcheck.services import review, sources
 from factcheck.services.claims import get_claim
-from tests.builders import article, claims_of
+from tests.builders import in_progress
+from tests.web.test_review import claim  # noqa: F401 - the fixture
 
-
-@pytest.fixture
-def claim(session, people):
-    a = article(session, by=people["eve"])
-    return next(c for c in claims_of(session, a) if c.status == "new")
-
-
-def _in_progress(session, people, claim):
-    review.assign(session, claim=claim, assignee=people["carl"], actor=people["eve"], expected_version=claim.version)
-    session.commit()
-    return claim
-
-
-def _in_review(session, people, claim):
-    _in_progress(session, people, claim)
-    sources.add_source(session, claim=claim, url="https://stats.example.org/t3", actor=people["carl"])
-    review.propose_verdict(session, claim=claim, rating="True", rationale="ok", actor=people["carl"],
-                           expected_version=claim.version)
-    review.transition(session, claim=claim, to="in_review", actor=people["carl"], expected_version=claim.version,
-                      confirm_unarchived=True)
-    session.commit()
-    return claim
 
 def test_the_rating_starts_empty_and_must_be_chosen(as_user, session, people, claim):
-    _in_progress(session, people, claim)
+    in_progress(session, people, claim)
     carl = as_user("carl")
     page = carl.get(f"/claims/{claim.id}").get_data(as_text=True)
     select = re.search(r'<select[^>]*name="rating".*?</select>', page, re.S).group(0)
@@ -48,7 +24,7 @@ def test_the_rating_starts_empty_and_must_be_chosen(as_user, session, people, cl
 
 
 def test_history_shows_words_names_and_the_pages_times(as_user, session, people, claim):
-    _in_progress(session, people, claim)
+    in_progress(session, people, claim)
     page = as_user("carl").get(f"/claims/{claim.id}").get_data(as_text=True)
     history = re.search(r'<ol class="list-unstyled small history">.*?</ol>', page, re.S).group(0)
     text = " ".join(re.sub(r"<[^>]+>", " ", history).split())
