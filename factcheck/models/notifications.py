@@ -82,15 +82,17 @@ class WebhookDelivery(JobRow, table=True):
 
 
 class EmailMessage(JobRow, table=True):
-    """One email to one person: a notification now, or the day's digest of several. A durable job; the message is
-    written when it is sent, from the notifications it names."""
+    """One email to one person: a notification now, or the day's digest of several; or, to a reader who left an
+    address with a request, its confirmation or "your claim was published". A durable job; the message is written
+    when it is sent, from the notifications or the request it names."""
 
     __tablename__ = "email_messages"
     __table_args__ = (UniqueConstraint("user_id", "once_key", name="uq_email_messages_once"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    user_id: int = Field(foreign_key="users.id", index=True)
-    kind: str = Field(default="now", max_length=16)          # now | digest
+    user_id: int | None = Field(default=None, foreign_key="users.id", index=True)   # a desk user, or
+    request_id: int | None = Field(default=None, foreign_key="public_requests.id", index=True)  # a reader
+    kind: str = Field(default="now", max_length=16)          # now | digest; to a reader: confirm | published
     notification_ids: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     once_key: str | None = Field(default=None, max_length=64)   # a digest: one per person and day
     to_address: str = Field(default="", max_length=254)       # as it was sent

@@ -20,7 +20,10 @@ class PublicRequest(SQLModel, table=True):
     claim_text: str = Field(sa_column=Column(Text, nullable=False))   # as the reader wrote it: text, never markup
     link: str = Field(default="", max_length=2048)                    # never fetched until an editor accepts
     why: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
-    email: str | None = Field(default=None, max_length=254)           # editors only
+    email: str | None = Field(default=None, max_length=254)           # editors only; erased after the retention
+    email_confirmed_at: datetime | None = None                        # the reader followed the confirmation link
+    email_erased_at: datetime | None = None                           # erased: on request, or past the retention
+    told_published_at: datetime | None = None                         # "your claim was published" was queued
     state: str = Field(default="new", max_length=16, index=True)      # REQUEST_STATES
     reason: str = Field(default="", max_length=1000)                  # why it was declined
     claim_id: int | None = Field(default=None, foreign_key="claims.id")   # the claim made of it, or it duplicates
