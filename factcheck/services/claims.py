@@ -71,6 +71,13 @@ def _rescore(claim: Claim, text: str, threshold: float) -> None:
     claim.score, claim.checkworthy, claim.reasons = scored.score, scored.checkworthy, scored.reasons
 
 
+def _rematch(session: Session, claim: Claim) -> None:
+    """The claim's words changed or it became a claim: its vector and past matches are computed again."""
+    from factcheck.services import matching
+
+    matching.rematch(session, article_id=claim.article_id)
+
+
 def change_status(session: Session, *, claim: Claim, to: str, actor: User, expected_version: int,
                   reason: str = "") -> Claim:
     """Promote a candidate, dismiss (reason required) or restore, as the workflow table allows."""
@@ -85,6 +92,8 @@ def change_status(session: Session, *, claim: Claim, to: str, actor: User, expec
     session.add(claim)
     history.record(session, actor=actor, kind="status", claim=claim, field="status", old=old, new=to,
                    detail={"reason": claim.status_reason} if claim.status_reason else None)
+    if to == ClaimStatus.new:
+        _rematch(session, claim)
     return claim
 
 
@@ -103,6 +112,7 @@ def edit_wording(session: Session, *, claim: Claim, text: str, actor: User, expe
     claim.text = text
     session.add(claim)
     history.record(session, actor=actor, kind="wording", claim=claim, field="text", old=old, new=text)
+    _rematch(session, claim)
     return claim
 
 
@@ -149,6 +159,7 @@ def merge(session: Session, *, first: Claim, second: Claim, actor: User, first_v
                    detail={"merged": second.id})
     history.record(session, actor=actor, kind="merge", claim=second, field="status", old="new",
                    new=ClaimStatus.dismissed.value, detail={"merged_into": first.id})
+    _rematch(session, first)
     return first
 
 
@@ -181,4 +192,5 @@ def split(session: Session, *, claim: Claim, at: int, actor: User, expected_vers
                    detail={"split_off": new.id})
     history.record(session, actor=actor, kind="split", claim=new, field="text", old=None, new=right_text,
                    detail={"split_from": claim.id})
+    _rematch(session, claim)
     return claim, new

@@ -199,6 +199,15 @@ def request(session: Session, *, article_id: int) -> MatchingJob:
     return job
 
 
+def rematch(session: Session, *, article_id: int) -> MatchingJob:
+    """Match the article's claims again after an editor changed them (reworded, split, merged, promoted or
+    restored): a job still waiting in the queue will read the claims as they are now, so no second one is asked."""
+    waiting = session.exec(select(MatchingJob).where(MatchingJob.article_id == article_id,
+                                                     MatchingJob.state == JobState.queued.value)
+                           .order_by(MatchingJob.id.desc()).limit(1)).first()
+    return waiting or request(session, article_id=article_id)
+
+
 def match_article(session: Session, job_id: int, *, release_attempt: int | None = None,
                   heartbeat: float = 0.0) -> str | None:
     """The job: store the vectors of one article's claims and their best past matches (see jobrows.run)."""

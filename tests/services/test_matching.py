@@ -126,3 +126,43 @@ def test_a_changed_claim_gets_a_new_vector_and_the_index_follows(session, people
     matching.store_vectors(session, [claim])
     assert matching.search(session, q="lighthouse painted blue")[0].claim.id == claim.id
     assert matching.rebuild(session) == 0  # nothing left without a vector
+
+
+def _waiting(session, article_id):
+    return list(session.exec(select(MatchingJob).where(MatchingJob.article_id == article_id,
+                                                       MatchingJob.state == JobState.queued.value)))
+
+
+def test_rewording_splitting_merging_and_promoting_match_the_article_again(session, people, desk):
+    new = desk["new"]
+    ferry, jobs_claim = desk["new_claims"][:2]
+    assert _waiting(session, new.id) == []
+    # Reworded so that it no longer repeats the checked ferry claim: the job asked for drops the suggestion.
+    shaping.edit_wording(session, claim=ferry, text="Port Alder's lighthouse was painted blue in 1990.",
+                         actor=people["eve"], expected_version=ferry.version)
+    session.commit()
+    [job] = _waiting(session, new.id)
+    assert matching.match_article(session, job.id) == JobState.done.value
+    session.expire_all()
+    vector = session.exec(select(ClaimVector).where(ClaimVector.claim_id == ferry.id)).one()
+    assert vector.text_hash == matching.text_hash("Port Alder's lighthouse was painted blue in 1990.")
+    assert session.exec(select(ClaimMatch).where(ClaimMatch.claim_id == ferry.id)).all() == []
+    # Several changes before a worker gets to it ask for one job, not one each.
+    left, right = shaping.split(session, claim=jobs_claim, at=jobs_claim.text.index(" last year"),
+                                actor=people["eve"], expected_version=jobs_claim.version)
+    session.commit()
+    shaping.merge(session, first=left, second=right, actor=people["eve"], first_version=left.version,
+                  second_version=right.version)
+    session.commit()
+    assert len(_waiting(session, new.id)) == 1
+    # A dismissed claim restored becomes a claim again and is matched again.
+    [job] = _waiting(session, new.id)
+    assert matching.match_article(session, job.id) == JobState.done.value
+    claim = get_claim(session, claim_id=ferry.id)
+    shaping.change_status(session, claim=claim, to="dismissed", actor=people["eve"], expected_version=claim.version,
+                          reason="Not a claim")
+    session.commit()
+    assert _waiting(session, new.id) == []
+    shaping.change_status(session, claim=claim, to="new", actor=people["eve"], expected_version=claim.version)
+    session.commit()
+    assert len(_waiting(session, new.id)) == 1
