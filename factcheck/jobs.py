@@ -30,6 +30,7 @@ REMIND_DUE = "factcheck.remind_due"                   # periodic: "due tomorrow"
 SEND_EMAIL = "factcheck.send_email"                   # one email: a notification now, or a person's daily digest
 SEND_DIGESTS = "factcheck.send_digests"               # periodic: gather the day's digests at the newsroom's hour
 MATCH_CLAIMS = "factcheck.match_claims"               # an article's claims against the desk's past claims
+READ_FEEDS = "factcheck.read_factcheck_feeds"         # periodic: re-read the ClaimReview feeds that are due
 
 # Celery queues: a long export never waits in front of captures, and the other way round. A worker started
 # without -Q consumes all of them; `-Q captures` (etc.) gives a kind of work workers of its own.
@@ -38,7 +39,7 @@ QUEUES = (CAPTURES, EXPORTS, DEFAULT, NOTIFICATIONS)
 ROUTES = {ARCHIVE_SOURCE: CAPTURES, BUILD_EXPORT: EXPORTS, SWEEP: DEFAULT, RECHECK: DEFAULT,
           TIMESTAMP_EVIDENCE: DEFAULT, DELIVER_WEBHOOK: NOTIFICATIONS, REMIND_DUE: NOTIFICATIONS,
           SEND_EMAIL: NOTIFICATIONS, SEND_DIGESTS: NOTIFICATIONS,
-          MATCH_CLAIMS: DEFAULT}
+          MATCH_CLAIMS: DEFAULT, READ_FEEDS: DEFAULT}
 
 
 class Runner(Protocol):
@@ -47,7 +48,7 @@ class Runner(Protocol):
     def enqueue(self, name: str, *args) -> None: ...
 
 
-PERIODIC = {SWEEP, RECHECK, REMIND_DUE, SEND_DIGESTS}
+PERIODIC = {SWEEP, RECHECK, REMIND_DUE, SEND_DIGESTS, READ_FEEDS}
 # A database outage: retry every few seconds for about ten minutes, then leave the job to the sweeper.
 DB_RETRY_SECONDS = 3
 DB_MAX_RETRIES = 200
@@ -202,7 +203,7 @@ def init_app(app, make_tasks: Callable[[Runner], dict[str, Callable]]) -> Runner
         runner = None  # jobs stay queued in the database for another process (or a later start) to run
     elif settings.embedded:
         runner = EmbeddedRunner({}, periodic={SWEEP: settings.sweep_every, RECHECK: 3600.0,
-                                                REMIND_DUE: 900.0, SEND_DIGESTS: 900.0})
+                                                REMIND_DUE: 900.0, SEND_DIGESTS: 900.0, READ_FEEDS: 300.0})
         runner.tasks.update(make_tasks(runner))
     else:
         runner = CeleryRunner(settings.redis_url)

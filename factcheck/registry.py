@@ -77,8 +77,8 @@ def _limits(soft: float) -> dict:
 
 def task_specs(settings: Settings, pieces: Pieces) -> dict[str, TaskSpec]:
     """Task name -> the service function that runs it and its limits."""
-    from factcheck.services import (capture, deliveries, digests, exports, mail, matching, notifications, sweep,
-                                    timestamps)
+    from factcheck.services import (capture, deliveries, digests, exports, feeds, mail, matching, notifications,
+                                    sweep, timestamps)
 
     return {
         jobs.ARCHIVE_SOURCE: TaskSpec(partial(capture.archive_source, config=pieces.capture),
@@ -96,6 +96,7 @@ def task_specs(settings: Settings, pieces: Pieces) -> dict[str, TaskSpec]:
         jobs.SEND_EMAIL: TaskSpec(partial(mail.send_email, config=pieces.mail), **_limits(120.0)),
         jobs.SEND_DIGESTS: TaskSpec(partial(digests.queue_digests, config=pieces.mail), **_limits(120.0)),
         jobs.MATCH_CLAIMS: TaskSpec(partial(matching.match_article, heartbeat=settings.job_heartbeat), **_limits(300.0)),
+        jobs.READ_FEEDS: TaskSpec(partial(feeds.read_due_feeds, policy=settings.fetch_policy), **_limits(600.0)),
     }
 
 

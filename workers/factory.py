@@ -78,6 +78,7 @@ def make_celery(flask_app: Flask) -> Celery:
             "recheck-sources": {"task": jobs.RECHECK, "schedule": timedelta(hours=1)},
             "remind-due": {"task": jobs.REMIND_DUE, "schedule": timedelta(minutes=15)},
             "send-digests": {"task": jobs.SEND_DIGESTS, "schedule": timedelta(minutes=15)},
+            "read-factcheck-feeds": {"task": jobs.READ_FEEDS, "schedule": timedelta(minutes=5)},
         },
     )
     doorbell = CeleryDoorbell(celery)

@@ -278,13 +278,18 @@ def _one_hop(url: str, policy: FetchPolicy, deadline: float, *, method: str = "G
         pool.close()
 
 
-def fetch(url: str, policy: FetchPolicy) -> FetchResult:
-    """GET ``url`` and its redirects safely. Raises FetchError; HTTP error statuses are returned."""
+def fetch(url: str, policy: FetchPolicy, *, headers: tuple[tuple[str, str], ...] = ()) -> FetchResult:
+    """GET ``url`` and its redirects safely. Raises FetchError; HTTP error statuses are returned.
+
+    ``headers`` are sent on every hop beside (or instead of, by name) the page headers: an Accept of the caller's,
+    or a conditional GET's If-None-Match / If-Modified-Since (a 304 is returned like any status)."""
     deadline = time.monotonic() + policy.total_timeout
+    names = {k.lower() for k, _ in headers}
+    extra = (*((k, v) for k, v in _PAGE_HEADERS if k.lower() not in names), *headers)
     hops: list[Hop] = []
     current = urldefrag(url.strip()).url
     while True:
-        hop = _one_hop(current, policy, deadline)
+        hop = _one_hop(current, policy, deadline, extra_headers=extra)
         hops.append(hop)
         location = next((v for k, v in hop.response_headers if k.lower() == "location"), None)
         if hop.status not in REDIRECT_STATUSES or not location:

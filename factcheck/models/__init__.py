@@ -7,7 +7,7 @@ from factcheck.models.evidence import Source, Capture, Export, Stance
 from factcheck.models.review import Verdict, Comment, Event, NewsroomSetting
 from factcheck.models.timestamps import Timestamp
 from factcheck.models.matching import ClaimMatch, ClaimVector, MatchingJob
-from factcheck.models.external import ExternalFactCheck
+from factcheck.models.external import ExternalFactCheck, FactcheckFeed
 from factcheck.models.notifications import (EmailMessage, Notification, NotificationPreference, Webhook,
                                             WebhookDelivery)
 from factcheck.models.requests import PublicRequest
@@ -15,6 +15,6 @@ from factcheck.models.requests import PublicRequest
 __all__ = [
     "utcnow", "Role", "User", "ApiToken", "Article", "Claim", "ClaimStatus", "Source", "Capture",
     "JobRow", "JobState", "Export", "Stance", "Verdict", "Comment", "Event", "NewsroomSetting",
-    "Timestamp", "ClaimMatch", "ClaimVector", "MatchingJob", "ExternalFactCheck", "Notification",
+    "Timestamp", "ClaimMatch", "ClaimVector", "MatchingJob", "ExternalFactCheck", "FactcheckFeed", "Notification",
     "NotificationPreference", "Webhook", "WebhookDelivery", "EmailMessage", "PublicRequest",
 ]
