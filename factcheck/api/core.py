@@ -28,6 +28,7 @@ from factcheck.services import tokens
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 OPENAPI_ENDPOINT = f"{bp.name}.openapi"
 BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
+BODYLESS: set[str] = set()  # endpoints of POSTs that take no input (mark read): an empty body is fine there
 T = TypeVar("T")
 
 
@@ -92,7 +93,22 @@ def _log_invalid_response(req, resp, resp_validation_error, instance, model_adap
 
 MESSAGE_500 = "The desk hit an unexpected error. Nothing was saved; please try again."
 
-spec = SpecTree(
+class _Spec(SpecTree):
+    """Spectree, with parts of the document spectree cannot describe added by the modules that own them
+    (`extensions`: each is called with the generated document, once, and adds to it; the webhooks' payloads)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.extensions: list[Callable[[dict], None]] = []
+
+    def _generate_spec(self) -> dict[str, Any]:
+        document = super()._generate_spec()
+        for extend in self.extensions:
+            extend(document)
+        return document
+
+
+spec = _Spec(
     "flask",
     backend=_Plugin,
     title="factcheck API",
@@ -144,6 +160,12 @@ def file_route(mimetype: str, description: str, *, errors: dict, tags: list[str]
     return decorate
 
 
+def bodyless(func):
+    """Mark a POST view that takes no input: it may be sent with no body at all (or with a JSON object)."""
+    BODYLESS.add(f"{bp.name}.{func.__name__}")
+    return func
+
+
 # ---------------------------------------------------------------------------------------------- auth
 
 
@@ -167,6 +189,8 @@ def _authenticate() -> None:
 def _require_json_object() -> None:
     """A request body must be one JSON object; anything else is refused before any view runs."""
     if request.method not in BODY_METHODS or request.endpoint == OPENAPI_ENDPOINT:
+        return
+    if request.endpoint in BODYLESS and not request.get_data(cache=True):
         return
     if not request.is_json:
         raise UnsupportedMediaType("Send the request body as JSON (Content-Type: application/json).")

@@ -16,6 +16,7 @@ or not at all; every choice but "not at all" also shows the notification in the 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, update
@@ -67,6 +68,13 @@ def set_preferences(session: Session, *, user: User, choices: dict[str, str]) ->
         else:
             pref.channel = channel
             session.add(pref)
+
+
+def save_choices(session: Session, *, user: User, choices: dict[str, str], email: str | None = None) -> None:
+    """The account page's and the API's one save: where email goes (None: unchanged), then the chosen kinds."""
+    if email is not None:
+        set_email(session, user=user, email=email)
+    set_preferences(session, user=user, choices=choices)
 
 
 def set_email(session: Session, *, user: User, email: str) -> None:
@@ -160,6 +168,19 @@ def for_user(session: Session, *, user_id: int, unread_only: bool = False, limit
     if unread_only:
         stmt = stmt.where(Notification.read_at.is_(None))
     return list(session.exec(stmt.order_by(Notification.id.desc()).offset(offset).limit(limit)).all())
+
+
+@dataclass(frozen=True)
+class Page:
+    rows: list      # (notification, claim or None, actor or None), newest first
+    more: bool      # older ones follow
+    unread: int     # the person's unread count, whatever the filter
+
+
+def page_for(session: Session, *, user_id: int, unread_only: bool = False, limit: int = 50, offset: int = 0) -> Page:
+    """One page of `user_id`'s notifications (the notifications page and the API)."""
+    rows = for_user(session, user_id=user_id, unread_only=unread_only, limit=limit + 1, offset=offset)
+    return Page(rows=rows[:limit], more=len(rows) > limit, unread=unread_count(session, user_id=user_id))
 
 
 def mark_read(session: Session, *, user: User, notification_id: int) -> Notification:

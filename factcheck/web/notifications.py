@@ -56,11 +56,10 @@ def index():
     session = get_session()
     unread_only = request.args.get("show") == "unread"
     page = max(1, min(request.args.get("page", 1, type=int) or 1, 10_000))
-    rows = notifications.for_user(session, user_id=current_user.id, unread_only=unread_only, limit=PAGE + 1,
-                                  offset=(page - 1) * PAGE)
-    return render_template("notifications/index.html", rows=rows[:PAGE], more=len(rows) > PAGE, page=page,
-                           unread_only=unread_only, kinds=notifications.KINDS,
-                           unread=notifications.unread_count(session, user_id=current_user.id))
+    found = notifications.page_for(session, user_id=current_user.id, unread_only=unread_only, limit=PAGE,
+                                   offset=(page - 1) * PAGE)
+    return render_template("notifications/index.html", rows=found.rows, more=found.more, page=page,
+                           unread_only=unread_only, kinds=notifications.KINDS, unread=found.unread)
 
 
 def _back():
@@ -100,9 +99,8 @@ def preferences():
         if not form.validate():
             return _preferences_page(form, 422)
         try:
-            notifications.set_email(session, user=user, email=form.email.data or "")
-            notifications.set_preferences(session, user=user,
-                                          choices={k: getattr(form, k).data for k in notifications.KINDS})
+            notifications.save_choices(session, user=user, email=form.email.data or "",
+                                       choices={k: getattr(form, k).data for k in notifications.KINDS})
         except ValidationError as exc:
             session.rollback()
             for name, message in exc.fields.items():

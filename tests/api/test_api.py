@@ -55,7 +55,9 @@ def test_openapi_document_is_public_and_describes_bearer_auth(app):
             "/api/v1/articles/{article_id}/report", "/api/v1/claims/export", "/api/v1/captures/{capture_id}/warc",
             "/api/v1/captures/{capture_id}/text", "/api/v1/captures/{capture_id}/screenshot",
             "/api/v1/captures/{capture_id}/timestamp", "/api/v1/captures/{capture_id}/wacz",
-            "/api/v1/articles/{article_id}/wacz", "/api/v1/search"} == set(doc["paths"])
+            "/api/v1/articles/{article_id}/wacz", "/api/v1/search", "/api/v1/notifications",
+            "/api/v1/notifications/{notification_id}/read", "/api/v1/notifications/read-all",
+            "/api/v1/notifications/preferences"} == set(doc["paths"])
     assert set(doc["paths"]["/api/v1/claims/{claim_id}"]) == {"get", "patch"}
 
 
