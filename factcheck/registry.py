@@ -66,7 +66,8 @@ def build_pieces(settings: Settings, *, store=None) -> Pieces:
         timestamp=TimestampConfig(tsa=tsa, store=store, heartbeat=settings.job_heartbeat),
         delivery=DeliveryConfig(policy=settings.fetch_policy, base_url=settings.public_url,
                                 heartbeat=settings.job_heartbeat),
-        mail=MailConfig(mail=settings.mail, base_url=settings.public_url, heartbeat=settings.job_heartbeat),
+        mail=MailConfig(mail=settings.mail, base_url=settings.public_url, heartbeat=settings.job_heartbeat,
+                        secret=settings.secret_key),
     )
 
 

@@ -15,6 +15,7 @@ KINDS = {
     "sent_back": "Sent back to you",
     "review": "Submitted for review",
     "published": "Published",
+    "corrected": "Reopened for a correction",
     "comment": "A comment on your claim",
     "mention": "You were mentioned",
     "due_soon": "Due tomorrow",

@@ -1,6 +1,6 @@
-"""The daily digest: at the hour the newsroom set (FACTCHECK_DIGEST_HOUR, in the newsroom's time zone), each
-person's notifications they chose to hear about "in a daily digest" and not yet emailed become one email (a job
-of services/mail), at most one a day."""
+"""The daily digest: at the hour the newsroom set (on its settings page, else FACTCHECK_DIGEST_HOUR), in the
+newsroom's time zone, each person's notifications they chose to hear about "in a daily digest" and not yet emailed
+become one email (a job of services/mail), at most one a day."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -23,7 +23,7 @@ def queue_digests(session: Session, *, config: MailConfig, now: datetime | None 
         return 0
     zone = newsroom.newsroom_zone(session)
     local = (now or utcnow()).astimezone(zone)
-    if local.hour < config.mail.digest_hour:
+    if local.hour < newsroom.digest_hour(session, default=config.mail.digest_hour):
         return 0
     day = local.strftime("%Y-%m-%d")
     pending = session.exec(select(Notification.user_id, Notification.id)

@@ -23,7 +23,7 @@ from sqlmodel import Session, select
 from factcheck import jobs
 from factcheck.models import Claim, EmailMessage, JobState, Notification, User, utcnow
 from factcheck.models.notifications import KINDS
-from factcheck.services import jobrows
+from factcheck.services import jobrows, mail_tokens
 
 KIND = jobrows.JobKind(model=EmailMessage, task=jobs.SEND_EMAIL, noun="email", max_attempts=6)
 
@@ -33,6 +33,7 @@ class MailConfig:
     mail: object = None         # mail_settings.MailSettings; None = the desk sends no mail
     base_url: str = ""
     heartbeat: float = 0.0
+    secret: str = ""            # the app's secret key: signs the unsubscribe and readers' links (mail_tokens)
 
 
 def queue_now(session: Session, *, note: Notification, user: User) -> EmailMessage | None:
@@ -53,6 +54,10 @@ def compose(session: Session, row: EmailMessage, user: User, *, config: MailConf
                          .where(Notification.id.in_(row.notification_ids or [])).order_by(Notification.id)).all()
     base = config.base_url
     choices = f"{base}/account/notifications"
+
+    def stop(kind: str) -> str:   # one click, no sign-in: stop this kind of email (mail_tokens, web/unsubscribe)
+        token = mail_tokens.unsubscribe_token(config.secret, user_id=user.id, kind=kind)
+        return f"{base}/unsubscribe/{user.id}/{kind}/{token}"
     if row.kind == "digest":
         subject = f"Your fact-checking desk today: {len(notes)} notification{'s' if len(notes) != 1 else ''}"
     else:
@@ -65,22 +70,32 @@ def compose(session: Session, row: EmailMessage, user: User, *, config: MailConf
         link = f"{base}/claims/{claim.id}" if claim else f"{base}/notifications"
         about = f'claim #{claim.id}: "{claim.text[:200]}"' if claim else ""
         lines += [f"* {title}{' - ' + about if about else ''}", *([f"  {note.text[:1000]}"] if note.text else []),
-                  f"  {link}", f"  (change or stop \"{title}\" emails: {choices}#{note.kind})", ""]
+                  f"  {link}", f"  (change \"{title}\" emails: {choices}#{note.kind})",
+                  f"  (stop \"{title}\" emails, one click: {stop(note.kind)})", ""]
         items.append(f'<li><p><strong>{escape(title)}</strong>{" – " + escape(about) if about else ""}</p>'
                      + (f"<blockquote>{escape(note.text[:1000])}</blockquote>" if note.text else "")
                      + f'<p><a href="{escape(link)}">Open {"the claim" if claim else "your notifications"}</a> · '
-                     f'<a href="{escape(choices)}#{escape(note.kind)}">change or stop “{escape(title)}” emails</a>'
+                     f'<a href="{escape(choices)}#{escape(note.kind)}">change “{escape(title)}” emails</a> · '
+                     f'<a href="{escape(stop(note.kind))}">stop “{escape(title)}” emails</a>'
                      f"</p></li>")
+    # RFC 8058: a mail client may POST to this link to stop the email at once; a digest stops as a whole.
+    unsubscribe = stop("digest" if row.kind == "digest" or not notes else notes[0][0].kind)
     lines += [f"All your notifications: {base}/notifications"]
+    if row.kind == "digest":
+        lines += [f"Stop the daily digest (its notifications stay in the app): {unsubscribe}"]
     msg = Mime()
     msg["Subject"] = subject[:255]
     msg["From"] = config.mail.from_address
     msg["To"] = user.email
     msg["Auto-Submitted"] = "auto-generated"
+    msg["List-Unsubscribe"] = f"<{unsubscribe}>"
+    msg["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     msg.set_content("\n".join(lines))
+    stop_digest = (f'<p><a href="{escape(unsubscribe)}">Stop the daily digest</a> (its notifications stay in the '
+                   f"app)</p>" if row.kind == "digest" else "")
     msg.add_alternative(f"<!doctype html><html><body><p>Hello {escape(user.label)},</p><ul>{''.join(items)}</ul>"
-                        f'<p><a href="{escape(base)}/notifications">All your notifications</a></p></body></html>',
-                        subtype="html")
+                        f'<p><a href="{escape(base)}/notifications">All your notifications</a></p>{stop_digest}'
+                        f"</body></html>", subtype="html")
     return msg
 
 
@@ -95,15 +110,25 @@ def send_email(session: Session, message_id: int, *, config: MailConfig,
 def _send(session: Session, message_id: int, attempt: int, config: MailConfig) -> str | None:
     row = session.get(EmailMessage, message_id)
     session.refresh(row)
-    user = session.get(User, row.user_id)
     if config.mail is None:
         return jobrows.fail(session, KIND, message_id, attempt, "No mail server is configured (FACTCHECK_SMTP_URL).")
-    if user is None or not user.active or not user.email:
-        return jobrows.fail(session, KIND, message_id, attempt, "The person has no email address (any more).")
-    msg = compose(session, row, user, config=config)
+    if row.request_id is not None:   # to a reader, about their request
+        from factcheck.services import requester_contact
+
+        msg, problem = requester_contact.compose(session, row, config=config)
+        if msg is None:
+            return jobrows.fail(session, KIND, message_id, attempt, problem)
+    else:
+        user = session.get(User, row.user_id)
+        if user is None or not user.active or not user.email:
+            return jobrows.fail(session, KIND, message_id, attempt, "The person has no email address (any more).")
+        msg = compose(session, row, user, config=config)
+    address = str(msg["To"])
     session.commit()
     try:
         _deliver(msg, config.mail)
+    except ssl.SSLCertVerificationError as exc:   # not a passing trouble: the settings must change
+        return jobrows.fail(session, KIND, message_id, attempt, certificate_problem(exc, config.mail))
     except smtplib.SMTPResponseException as exc:
         reason = f"The mail server answered {exc.smtp_code}: {_text(exc.smtp_error)}"
         if 400 <= exc.smtp_code < 500:
@@ -111,14 +136,14 @@ def _send(session: Session, message_id: int, attempt: int, config: MailConfig) -
         return jobrows.fail(session, KIND, message_id, attempt, reason)
     except smtplib.SMTPRecipientsRefused as exc:
         codes = [code for code, _ in exc.recipients.values()]
-        reason = f"The mail server refused {user.email} ({', '.join(map(str, codes))})."
+        reason = f"The mail server refused {address} ({', '.join(map(str, codes))})."
         if codes and all(400 <= c < 500 for c in codes):
             return jobrows.retry_later(session, KIND, message_id, attempt, reason)
         return jobrows.fail(session, KIND, message_id, attempt, reason)
     except (smtplib.SMTPException, OSError, socket.timeout, ssl.SSLError) as exc:
         return jobrows.retry_later(session, KIND, message_id, attempt,
                                    f"The mail server could not be reached ({type(exc).__name__}).")
-    done = jobrows.finish(session, KIND, message_id, attempt, to_address=user.email[:254], subject=msg["Subject"],
+    done = jobrows.finish(session, KIND, message_id, attempt, to_address=address[:254], subject=msg["Subject"],
                           sent_at=jobrows.db_now(session), reason="", next_try_at=None)
     if done and row.kind == "now":
         session.execute(update(Notification).where(Notification.id.in_(row.notification_ids or []))
@@ -131,8 +156,25 @@ def _text(value) -> str:
     return (value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value))[:300]
 
 
+def tls_context(mail) -> ssl.SSLContext:
+    """The TLS the settings ask for: the system's trusted CAs, or those of `cafile`; `verify=no` checks nothing
+    (a test server only)."""
+    context = ssl.create_default_context(cafile=mail.cafile or None)
+    if not mail.verify:
+        context.check_hostname = False
+        context.verify_mode = ssl.CERT_NONE
+    return context
+
+
+def certificate_problem(exc: ssl.SSLCertVerificationError, mail) -> str:
+    why = getattr(exc, "verify_message", "") or str(exc)
+    return (f"The mail server's certificate did not verify ({why}) for {mail.host}:{mail.port}. Give the CA that "
+            "signed it with ?cafile=/path/to/ca.pem in FACTCHECK_SMTP_URL, or fix the server's certificate "
+            "(?verify=no turns checking off, for a test server only).")[:1000]
+
+
 def _deliver(msg: Mime, mail) -> None:
-    context = ssl.create_default_context()
+    context = tls_context(mail)
     if mail.security == "tls":
         client = smtplib.SMTP_SSL(mail.host, mail.port, timeout=mail.timeout, context=context)
     else:

@@ -6,7 +6,10 @@ notification exists exactly when its event does. Who hears about what:
 - assigned: the new assignee (not when they took the claim themselves);
 - sent back: the assignee, with the editor's comment;
 - review: every editor and admin but the one who submitted;
-- published: the assignee, unless they published it themselves;
+- published: the assignee, unless they published it themselves; and each confirmed reader who asked about the
+  claim, by email (services/requester_contact);
+- corrected (a published claim reopened for a correction): its checker, the editor who published it and everyone
+  who commented on it (the people watching it), with the correction note;
 - comment: the assignee, for a comment by someone else; mention: each active `@username` in a comment;
 - due tomorrow / overdue: the assignee, once per claim and due date (`remind_due`, a periodic job).
 
@@ -77,6 +80,28 @@ def save_choices(session: Session, *, user: User, choices: dict[str, str], email
     set_preferences(session, user=user, choices=choices)
 
 
+def unsubscribe(session: Session, *, user_id: int, kind: str, token: str, secret: str) -> tuple[User, list[str]]:
+    """A one-click link from an email (no sign-in): stop emails of `kind` for the user; they still show in the app.
+    `kind` "digest" stops the daily digest as a whole. The user and the kinds changed (none when nothing was
+    emailed any more); mail_tokens.TokenProblem when the link is forged, expired or for someone or something else."""
+    from factcheck.services import mail_tokens
+
+    if kind not in KINDS and kind != "digest":
+        raise mail_tokens.TokenProblem("This unsubscribe link names no kind of email the desk sends.")
+    mail_tokens.check_unsubscribe(secret, user_id=user_id, kind=kind, token=token)
+    user = session.get(User, user_id)
+    if user is None or not user.active:
+        raise mail_tokens.TokenProblem("This unsubscribe link is for an account that no longer exists or is "
+                                       "deactivated; it is sent no email.")
+    current = preferences(session, user=user)
+    if kind == "digest":
+        changed = [k for k, channel in current.items() if channel == "digest"]
+    else:
+        changed = [kind] if current[kind] in ("email", "digest") else []
+    set_preferences(session, user=user, choices={k: "app" for k in changed})
+    return user, changed
+
+
 def set_email(session: Session, *, user: User, email: str) -> None:
     """The address `user`'s notifications by email go to ("" removes it)."""
     from email.utils import parseaddr
@@ -115,6 +140,17 @@ def _editors(session: Session) -> list[int]:
     return list(session.exec(select(User.id).where(User.role.in_(EDITORS), User.active.is_(True))).all())
 
 
+def _watching(session: Session, claim: Claim) -> list[int]:
+    """Who follows a claim: its checker, whoever published it, and whoever commented on it (active, each once)."""
+    publishers = session.exec(select(Event.actor_id).where(Event.claim_id == claim.id, Event.kind == "status",
+                                                           Event.new == S.published.value)).all()
+    commenters = session.exec(select(Comment.author_id).where(Comment.claim_id == claim.id)).all()
+    wanted = [claim.assignee_id, *publishers, *commenters]
+    active = set(session.exec(select(User.id).where(User.id.in_([u for u in wanted if u]),
+                                                    User.active.is_(True))).all())
+    return list(dict.fromkeys(u for u in wanted if u in active))
+
+
 def _active_ids(session: Session, names: list[str]) -> dict[str, int]:
     if not names:
         return {}
@@ -141,6 +177,12 @@ def from_event(session: Session, *, event: Event, claim: Claim | None, actor: Us
         notify(session, user_id=claim.assignee_id, kind="sent_back", claim=claim, actor=actor, text=reason)
     elif event.kind == "status" and event.new == S.published.value:
         notify(session, user_id=claim.assignee_id, kind="published", claim=claim, actor=actor)
+        from factcheck.services import requester_contact
+
+        requester_contact.tell_published(session, claim=claim)
+    elif event.kind == "status" and (event.old, event.new) == (S.published.value, S.in_progress.value):
+        for uid in _watching(session, claim):
+            notify(session, user_id=uid, kind="corrected", claim=claim, actor=actor, text=reason)
     elif comment is not None:
         named = _active_ids(session, mentions(comment.body))
         for uid in named.values():

@@ -4,7 +4,8 @@ A reader, without signing in, asks the desk to check a claim or reports an error
 a link, why it matters, and an optional email. What they send is kept as text (pages escape it) and a link in
 it is never fetched here: it becomes a cited page only if an editor accepts the request. Editors turn a request
 into a claim (a one-claim article "Reader request #n", linked back to the request), mark it as a claim already
-on the desk, or decline it with a reason. Each new request is the webhook event `request.received`.
+on the desk, or decline it with a reason. Each new request is the webhook event `request.received`. A reader's
+address is confirmed, used and erased by services/requester_contact.
 """
 from __future__ import annotations
 
@@ -53,7 +54,9 @@ def submit(session: Session, *, kind: str, claim_text: str, link: str = "", why:
     row = PublicRequest(kind=kind, claim_text=claim_text, link=link, why=why, email=email or None)
     session.add(row)
     session.flush()
-    from factcheck.services import webhooks
+    from factcheck.services import requester_contact, webhooks
+
+    requester_contact.ask_to_confirm(session, row=row)
 
     for hook_id, wanted in webhooks.listening(session):
         if "request.received" in wanted:
@@ -136,6 +139,9 @@ def mark_duplicate(session: Session, *, request_id: int, claim_id: int, actor: U
         raise ValidationError(f"There is no claim #{claim_id}.", fields={"claim_id": "No such claim."})
     _decide(row, state="duplicate", actor=actor, claim_id=claim_id)
     session.add(row)
+    from factcheck.services import requester_contact
+
+    requester_contact.tell_if_published(session, row=row)   # a claim published already: the reader hears now
     return row
 
 

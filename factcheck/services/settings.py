@@ -132,3 +132,34 @@ def set_publication(session: Session, *, name: str, url: str, review_url: str, a
         raise ValidationError(next(iter(errors.values())), fields=errors)
     _put(session, "publication", {"name": name, "url": url.strip(), "review_url": review_url.strip(),
                                   "set_by": actor.username})
+
+
+DEFAULT_RETENTION_DAYS = 90
+MAX_RETENTION_DAYS = 3650
+
+
+def digest_hour(session: Session, *, default: int = 8) -> int:
+    """The hour (0-23, the newsroom's zone) daily digests go out: the admin's choice, else FACTCHECK_DIGEST_HOUR
+    (`default`)."""
+    value = _get(session, "mail").get("digest_hour")
+    return int(value) if isinstance(value, int) and 0 <= value <= 23 else default
+
+
+def set_digest_hour(session: Session, *, hour: int | None, actor: User) -> None:
+    """None goes back to FACTCHECK_DIGEST_HOUR."""
+    if hour is not None and not 0 <= hour <= 23:
+        raise ValidationError("The digest hour is from 0 to 23.", fields={"digest_hour": "From 0 to 23."})
+    _put(session, "mail", {**_get(session, "mail"), "digest_hour": hour, "set_by": actor.username})
+
+
+def requester_retention_days(session: Session) -> int:
+    """How many days a reader's email address is kept with their request before the sweep erases it."""
+    value = _get(session, "requests").get("retention_days")
+    return int(value) if isinstance(value, int) and 1 <= value <= MAX_RETENTION_DAYS else DEFAULT_RETENTION_DAYS
+
+
+def set_requester_retention_days(session: Session, *, days: int, actor: User) -> None:
+    if not 1 <= days <= MAX_RETENTION_DAYS:
+        message = f"Keep readers' addresses from 1 to {MAX_RETENTION_DAYS:,} days."
+        raise ValidationError(message, fields={"retention_days": message})
+    _put(session, "requests", {**_get(session, "requests"), "retention_days": int(days), "set_by": actor.username})

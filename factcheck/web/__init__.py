@@ -95,8 +95,12 @@ def init_app(app: Flask) -> None:
         app.register_blueprint(module.bp)
     listed_sources.init_app(app)
     ask.init_app(app, settings_of(app))
+    from factcheck.web import mail_links  # the links in emails: no sign-in, the signed token is the key
+    mail_links.init_app(app)
     from factcheck.web import past_matches  # Checked before?: its page sections, actions and search
     app.register_blueprint(past_matches.bp)
+    from factcheck.web import factchecks  # other organisations' fact-checks: the import page and the feeds
+    app.register_blueprint(factchecks.bp)
     replay.init_app(app)
     csp = CSP + replay.frame_src(settings_of(app))  # the replay origin is the one frame a page may hold
     auth.init_throttle(app, settings_of(app))

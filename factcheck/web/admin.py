@@ -1,7 +1,7 @@
 """Admin pages: users and roles, and the newsroom's settings."""
 from __future__ import annotations
 
-from flask import Blueprint, flash, make_response, redirect, render_template, url_for
+from flask import Blueprint, current_app, flash, make_response, redirect, render_template, url_for
 from flask_login import current_user
 
 from factcheck import clock, workflow
@@ -179,9 +179,13 @@ def token_revoke(token_id: int):
 def newsroom_settings():
     session = get_session()
     rules, pub = newsroom.signoff_rules(session), newsroom.publication(session)
+    env_mail = current_app.extensions["factcheck.settings"].mail
+    default_hour = env_mail.digest_hour if env_mail is not None else 8
     form = SettingsForm(data={"threshold": newsroom.checkworthy_threshold(session), **rules,
                               "org_name": pub["name"], "org_url": pub["url"], "review_url": pub["review_url"],
-                              "time_zone": pub["time_zone"]})
+                              "time_zone": pub["time_zone"],
+                              "digest_hour": newsroom.digest_hour(session, default=default_hour),
+                              "retention_days": newsroom.requester_retention_days(session)})
     form.time_zone.choices = list(clock.zone_names())
     if form.validate_on_submit():
         try:
@@ -192,6 +196,9 @@ def newsroom_settings():
                                      review_url=form.review_url.data, actor=current_user)
             if form.time_zone.data:  # left out of the form: the zone stays as it is
                 newsroom.set_time_zone(session, name=form.time_zone.data, actor=current_user)
+            newsroom.set_digest_hour(session, hour=form.digest_hour.data, actor=current_user)
+            if form.retention_days.data is not None:  # left out: the retention stays as it is
+                newsroom.set_requester_retention_days(session, days=form.retention_days.data, actor=current_user)
         except ValidationError as exc:
             session.rollback()
             for name, message in exc.fields.items():

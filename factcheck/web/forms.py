@@ -138,6 +138,13 @@ class SettingsForm(FlaskForm):
     time_zone = SelectField("Newsroom time zone", validate_choice=False, validators=[Optional()],
                             description="Every time on every page, report and export is shown in this zone, and a "
                                         "due date means the end of that day here.")
+    digest_hour = IntegerField("Daily digest hour", validators=[Optional(), NumberRange(min=0, max=23)],
+                               description="The hour (0–23, in the newsroom time zone) daily digests of "
+                                           "notifications go out. Empty: FACTCHECK_DIGEST_HOUR's (8 unless set).")
+    retention_days = IntegerField("Keep readers' email addresses for (days)",
+                                  validators=[Optional(), NumberRange(min=1, max=3650)],
+                                  description="An address left with a public request is erased this many days "
+                                              "after the request (the request itself is kept).")
     submit = SubmitField("Save settings")
 
 

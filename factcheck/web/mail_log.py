@@ -18,5 +18,8 @@ def _admins_only():
 
 @bp.get("")
 def index():
-    settings = current_app.extensions["factcheck.settings"]
-    return render_template("admin/email.html", rows=mail.recent(get_session()), mail=settings.mail)
+    from factcheck.services import settings as newsroom
+
+    settings, session = current_app.extensions["factcheck.settings"], get_session()
+    hour = newsroom.digest_hour(session, default=settings.mail.digest_hour) if settings.mail else None
+    return render_template("admin/email.html", rows=mail.recent(session), mail=settings.mail, digest_hour=hour)

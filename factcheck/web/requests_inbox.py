@@ -8,7 +8,7 @@ from factcheck import workflow
 from factcheck.db import get_session
 from factcheck.errors import ValidationError
 from factcheck.models.requests import REQUEST_KINDS, REQUEST_STATES
-from factcheck.services import public_requests
+from factcheck.services import public_requests, requester_contact
 from factcheck.services import settings as newsroom
 
 bp = Blueprint("requests_inbox", __name__, url_prefix="/requests")
@@ -67,4 +67,12 @@ def decline(request_id: int):
     response, _ = _done(lambda s: public_requests.decline(
         s, request_id=request_id, reason=request.form.get("reason", "")[:1000],
         actor=current_user._get_current_object()), f"Request #{request_id} is declined.")
+    return response
+
+
+@bp.post("/<int:request_id>/erase-email")
+def erase_email(request_id: int):
+    response, _ = _done(lambda s: requester_contact.erase_by_editor(
+        s, request_id=request_id, actor=current_user._get_current_object()),
+        f"The reader's email address is erased from request #{request_id}; the request stays.")
     return response

@@ -16,6 +16,7 @@ from factcheck.services import settings as newsroom
 from tests.builders import article, claims_of
 
 aiosmtpd = pytest.importorskip("aiosmtpd.controller")
+SECRET = "test-secret-for-signed-links"
 
 
 class Inbox:
@@ -53,7 +54,7 @@ def inbox():
 def config(inbox):
     settings = MailSettings(host="127.0.0.1", port=inbox.port, security="none", username="", password="",
                             from_address="Fact desk <desk@example.org>", digest_hour=8, timeout=5.0)
-    return mail.MailConfig(mail=settings, base_url="https://desk.example.org")
+    return mail.MailConfig(mail=settings, base_url="https://desk.example.org", secret=SECRET)
 
 
 @pytest.fixture
