@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from factcheck.api import (articles, claims, evidence, exports, notifications, search,  # noqa: F401
+from factcheck.api import (articles, claims, evidence, exports, notifications, requests, search,  # noqa: F401
                            wacz)  # importing registers the routes
 from factcheck.api.core import bp, spec, wrap_app_errors
 

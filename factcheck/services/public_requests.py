@@ -16,7 +16,7 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from factcheck import workflow
-from factcheck.errors import NotFound, ValidationError
+from factcheck.errors import Conflict, NotFound, ValidationError
 from factcheck.models import Claim, PublicRequest, User, utcnow
 from factcheck.models.requests import REQUEST_KINDS, REQUEST_STATES
 
@@ -71,11 +71,11 @@ def counts(session: Session) -> dict[str, int]:
     return {state: found.get(state, 0) for state in REQUEST_STATES}
 
 
-def inbox(session: Session, *, state: str = "new", limit: int = 100) -> list[PublicRequest]:
+def inbox(session: Session, *, state: str = "new", limit: int = 100, offset: int = 0) -> list[PublicRequest]:
     stmt = select(PublicRequest)
     if state in REQUEST_STATES:
         stmt = stmt.where(PublicRequest.state == state)
-    return list(session.exec(stmt.order_by(PublicRequest.id.desc()).limit(limit)).all())
+    return list(session.exec(stmt.order_by(PublicRequest.id.desc()).offset(offset).limit(limit)).all())
 
 
 def similar_claims(session: Session, rows: list[PublicRequest], *, k: int = 3, most: int = 20) -> dict[int, list]:
@@ -102,8 +102,8 @@ def get(session: Session, *, request_id: int) -> PublicRequest:
 def _open(session: Session, request_id: int, actor: User) -> PublicRequest:
     workflow.require(actor.role, "bring_in_article")
     row = get(session, request_id=request_id)
-    if row.state != "new":
-        raise ValidationError(f"Request #{row.id} is already decided ({REQUEST_STATES[row.state].lower()}).")
+    if row.state != "new":   # someone decided it since the editor loaded it, or the same action came twice
+        raise Conflict(f"Request #{row.id} is already decided ({REQUEST_STATES[row.state].lower()}).")
     return row
 
 

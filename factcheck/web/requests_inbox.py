@@ -6,7 +6,7 @@ from flask_login import current_user
 
 from factcheck import workflow
 from factcheck.db import get_session
-from factcheck.errors import ValidationError
+from factcheck.errors import Conflict, ValidationError
 from factcheck.models.requests import REQUEST_KINDS, REQUEST_STATES
 from factcheck.services import public_requests, requester_contact
 from factcheck.services import settings as newsroom
@@ -34,7 +34,7 @@ def _done(change, message: str):
     session = get_session()
     try:
         result = change(session)
-    except ValidationError as exc:
+    except (ValidationError, Conflict) as exc:
         session.rollback()
         flash(exc.message, "danger")
         return redirect(url_for("requests_inbox.index")), None
