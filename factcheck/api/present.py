@@ -40,7 +40,7 @@ def claim_out(claim: Claim, *, assignee: str | None, verdict: VerdictOut | None)
                     start=claim.start, end=claim.end, score=claim.score, checkworthy=claim.checkworthy,
                     reasons=[str(r) for r in claim.reasons or []], status=claim.status, assignee=assignee,
                     due=utc(claim.due_at), claimant=claim.claimant or "", claimant_kind=claim.claimant_kind or "",
-                    version=claim.version, verdict=verdict)
+                    alike_id=claim.alike_id, version=claim.version, verdict=verdict)
 
 
 def claims_out(session: Session, claims: list[Claim], *, assignees: dict[int, str] | None = None) -> list[ClaimOut]:

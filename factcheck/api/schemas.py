@@ -50,6 +50,7 @@ class ClaimQuery(_In):
     limit: int = Field(50, ge=1, le=200)
     cursor: Text | None = Field(None, max_length=1000, description="`next_cursor` of the previous page.")
     past_match: bool | None = Field(None, description="Only claims that look like a past claim (Checked before).")
+    alike: int | None = Field(None, ge=1, description="Only the claims of this group (a claim's `alike_id`).")
 
 
 class ClaimPatch(_In):
@@ -128,6 +129,9 @@ class ClaimOut(BaseModel):
     due: datetime | None
     claimant: str = Field("", description="who made the claim; '' = the article's outlet")
     claimant_kind: str = Field("", description="'person', 'organization', or '' with no claimant")
+    alike_id: int | None = Field(None, description="Claims that came in together (one article, or articles "
+                                 "brought in within a day) and say the same thing share this id, their first "
+                                 "claim's; null when none does")
     version: int
     verdict: VerdictOut | None
 

@@ -60,6 +60,9 @@ class Claim(SQLModel, table=True):
     claimant: str = Field(default="", max_length=300)
     claimant_kind: str = Field(default="", max_length=16)  # "person" | "organization" | "" (with no claimant)
     merged_into_id: int | None = Field(default=None, foreign_key="claims.id")
+    # Claims that came in together (one article, or articles brought in within a day of each other) and say the
+    # same thing share the id of the group's first claim, set by the matching job (services/matching.py).
+    alike_id: int | None = Field(default=None, index=True)
     assignee_id: int | None = Field(default=None, foreign_key="users.id", index=True)
     due_at: datetime | None = None
     published_at: datetime | None = Field(default=None, index=True)

@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import hashlib
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import timedelta
 
 import numpy as np
 from sqlalchemy import delete, func
@@ -34,6 +35,11 @@ SHOWN = 5                      # past claims a claim page shows
 THRESHOLD = 0.6                # the hybrid score from which a past claim is a match: on the dev queries, 82% of
                                # true matches reach it and 16% of the best wrong ones (0.55: 90% and 29%)
 MAX_SEARCH = 2000              # characters of a search: a claim or a paragraph, not an article
+ALIKE_COSINE = 0.85            # two claims this close in meaning, with no figure between them, say the same thing:
+                               # paraphrases of one claim score 0.82-0.95 here; the closest two different sentences
+                               # of the sample article 0.75
+BATCH = timedelta(hours=24)    # articles brought in this close together are one batch of intake
+MAX_BATCH = 5000               # claims compared at most when grouping a batch (its newest)
 
 
 @dataclass(frozen=True)
@@ -223,6 +229,7 @@ def _match(session: Session, job_id: int, attempt: int) -> str | None:
     vectors = store_vectors(session, claims)
     for claim in claims:
         suggest(session, claim=claim, vector=vectors[claim.id])
+    group_alike(session, article=session.get(Article, job.article_id))
     session.commit()
     if not jobrows.finish(session, KIND, job_id, attempt, reason=""):
         return None
@@ -247,6 +254,72 @@ def suggest(session: Session, *, claim: Claim, vector: np.ndarray) -> list[Claim
         session.add(row)
     session.flush()
     return [rows.get(m) for m in found if rows.get(m)]
+
+
+# --- claims that say the same thing ------------------------------------------------------------------------
+
+def alike_groups(texts: Sequence[str], vectors: np.ndarray, *, links: Iterable[tuple[int, int]] = ()) -> list[int]:
+    """For each of `texts` (with their vectors), the position of the first text of its group of texts that say the
+    same thing (close in meaning, no figure between them), or -1 when it is alone. `links`: pairs of positions
+    known to be together already."""
+    root = list(range(len(texts)))
+
+    def find(i: int) -> int:
+        while root[i] != i:
+            root[i] = root[root[i]]
+            i = root[i]
+        return i
+
+    def join(i: int, j: int) -> None:
+        a, b = find(i), find(j)
+        if a != b:
+            root[max(a, b)] = min(a, b)
+
+    for i, j in links:
+        join(i, j)
+    if len(texts) > 1:
+        close = vectors @ vectors.T
+        for i in range(len(texts)):
+            for j in np.nonzero(close[i, i + 1:] >= ALIKE_COSINE)[0] + i + 1:
+                if not words.overlap(texts[i], texts[int(j)]).numbers_differ:
+                    join(i, int(j))
+    firsts = [find(i) for i in range(len(texts))]
+    sizes: dict[int, int] = {}
+    for f in firsts:
+        sizes[f] = sizes.get(f, 0) + 1
+    return [f if sizes[f] > 1 else -1 for f in firsts]
+
+
+def group_alike(session: Session, *, article: Article) -> None:
+    """Group the claims of the article's batch of intake (articles brought in within a day of it, itself included)
+    that say the same thing: each gets the id of its group's first claim in `alike_id`, or None alone. Worked out
+    afresh for the whole batch, so a reworded claim leaves its old group; a link to a claim of an earlier batch
+    (grouped by that batch's job) is kept."""
+    rows = list(session.exec(
+        select(Claim, ClaimVector.vector).join(ClaimVector, ClaimVector.claim_id == Claim.id)
+        .join(Article, Article.id == Claim.article_id)
+        .where(Article.created_at >= article.created_at - BATCH, Article.created_at <= article.created_at + BATCH,
+               Claim.status != ClaimStatus.candidate.value, Claim.merged_into_id.is_(None), ClaimVector.model == MODEL)
+        .order_by(Claim.id.desc()).limit(MAX_BATCH)))
+    rows.reverse()
+    if not rows:
+        return
+    position = {claim.id: i for i, (claim, _) in enumerate(rows)}
+    earlier = [(i, claim.alike_id) for i, (claim, _) in enumerate(rows)
+               if claim.alike_id is not None and claim.alike_id not in position]
+    outside = sorted({g for _, g in earlier})   # the first claims of groups of earlier batches, as extra members
+    texts = [claim.text for claim, _ in rows] + ["" for _ in outside]
+    stored = [np.frombuffer(v, dtype=np.float32) for _, v in rows]
+    vectors = np.stack(stored + [np.zeros_like(stored[0]) for _ in outside])  # joined by their links alone
+    slot = {g: len(rows) + k for k, g in enumerate(outside)}
+    firsts = alike_groups(texts, vectors, links=[(i, slot[g]) for i, g in earlier])
+    ids = [claim.id for claim, _ in rows] + outside
+    for i, (claim, _) in enumerate(rows):
+        alike = ids[firsts[i]] if firsts[i] >= 0 else None
+        if claim.alike_id != alike:
+            claim.alike_id = alike
+            session.add(claim)
+    session.flush()
 
 
 def matching_state(session: Session, *, article_id: int) -> str | None:

@@ -132,9 +132,6 @@ def _measure(session: Session, claim: Claim, past: Claim) -> tuple[float, dict]:
     return round(float(a @ b), 3), words.overlap(claim.text, past.text).as_dict()
 
 
-DUPLICATE_COSINE = 0.85   # two claims of one article this close in meaning, with no figure between them, repeat each other
-
-
 def near_duplicates(session: Session, *, article_id: int) -> list[list[Claim]]:
     """Groups of the article's claims that say the same thing (by their stored vectors; figures must agree), in
     article order: what an editor merges or dismisses before assigning."""
@@ -148,20 +145,10 @@ def near_duplicates(session: Session, *, article_id: int) -> list[list[Claim]]:
         return []
     import numpy as np
 
-    vectors = np.stack([np.frombuffer(v, dtype=np.float32) for _, v in rows])
-    close = vectors @ vectors.T
-    group = list(range(len(rows)))
-
-    def root(i: int) -> int:
-        while group[i] != i:
-            i = group[i]
-        return i
-
-    for i in range(len(rows)):
-        for j in np.nonzero(close[i, i + 1:] >= DUPLICATE_COSINE)[0] + i + 1:
-            if not words.overlap(rows[i][0].text, rows[int(j)][0].text).numbers_differ:
-                group[root(int(j))] = root(i)
+    firsts = matching.alike_groups([c.text for c, _ in rows],
+                                   np.stack([np.frombuffer(v, dtype=np.float32) for _, v in rows]))
     found: dict[int, list[Claim]] = {}
-    for i, (claim, _) in enumerate(rows):
-        found.setdefault(root(i), []).append(claim)
-    return [g for g in found.values() if len(g) > 1]
+    for (claim, _), first in zip(rows, firsts):
+        if first >= 0:
+            found.setdefault(first, []).append(claim)
+    return list(found.values())

@@ -61,6 +61,7 @@ class QueueFilter:
     q: str = ""
     sort: str = "score"
     past_match: bool = False     # only claims that look like a past claim (Checked before?)
+    alike: int | None = None     # only the claims of this group of claims that say the same thing
 
     def __post_init__(self) -> None:
         raw = self.status.split(",") if isinstance(self.status, str) else self.status
@@ -90,6 +91,8 @@ class QueueFilter:
         object.__setattr__(self, "q", q)
         if self.sort not in SORTS:
             raise _invalid("sort", f"Sort must be one of {', '.join(SORTS)}.")
+        if self.alike is not None and (isinstance(self.alike, bool) or not 1 <= self.alike <= _MAX_ID):
+            raise _invalid("alike", "The group must be a claim number, a positive whole number.")
 
     @classmethod
     def from_params(cls, params: Mapping[str, Any]) -> QueueFilter:
@@ -125,6 +128,7 @@ class QueueFilter:
             q=one("q"),
             sort=one("sort") or "score",
             past_match=one("past_match").lower() in ("1", "true", "yes", "on"),
+            alike=number("alike", int, "The group must be a claim number, a positive whole number."),
         )
 
     def to_params(self) -> dict[str, str]:
@@ -145,6 +149,7 @@ class QueueRow:
     article_title: str
     assignee: User | None
     past_match: bool = False
+    alike: int = 0               # other claims of its batch of intake that say the same thing
 
 
 @dataclass
@@ -243,6 +248,8 @@ def _conditions(f: QueueFilter, actor: User, now: datetime, assignee_user) -> li
         conds.append(Claim.text.ilike(f"%{_escape_like(f.q)}%", escape="\\"))
     if f.past_match:
         conds.append(_has_past_match())
+    if f.alike is not None:
+        conds.append(Claim.alike_id == f.alike)
     return conds
 
 
@@ -250,6 +257,20 @@ def _has_past_match():
     """The claim has a past match nobody ignored (stored by the matching job, services/matching.py)."""
     return (select(ClaimMatch.id).where(ClaimMatch.claim_id == Claim.id, ClaimMatch.decision != "ignored")
             .exists())
+
+
+def _count_alike(session: Session, items: list[QueueRow]) -> None:
+    """Each row's number of other claims in its group of claims that say the same thing (one query a page)."""
+    groups = {row.claim.alike_id for row in items if row.claim.alike_id is not None}
+    if not groups:
+        return
+    sizes = dict(session.execute(
+        select(Claim.alike_id, func.count(Claim.id)).where(Claim.alike_id.in_(groups), Claim.merged_into_id.is_(None),
+                                                           Claim.status != ClaimStatus.candidate.value)
+        .group_by(Claim.alike_id)).all())
+    for row in items:
+        if row.claim.alike_id is not None:
+            row.alike = max(0, sizes.get(row.claim.alike_id, 1) - 1)
 
 
 def _order_by(spec: Sort) -> list:
@@ -286,6 +307,7 @@ def list_claims(session: Session, *, filter: QueueFilter, actor: User, limit: in
     rows = session.execute(stmt.order_by(*_order_by(spec)).limit(limit + 1)).all()
     items = [QueueRow(claim=c, article_title=title, assignee=u, past_match=bool(past))
              for c, title, u, past in rows[:limit]]
+    _count_alike(session, items)
     more = len(rows) > limit
     return QueuePage(items=items, next_cursor=encode_cursor(filter.sort, items[-1].claim) if more else None)
 

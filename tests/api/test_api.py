@@ -78,7 +78,7 @@ def test_bring_in_an_article_and_read_it_back(api):
     first = article["claims"][0]
     assert first["text"].startswith("Port Alder opened") and first["article_id"] == article["id"]
     assert set(first) == {"id", "article_id", "text", "original_text", "start", "end", "score", "checkworthy",
-                          "reasons", "status", "assignee", "due", "claimant", "claimant_kind", "version", "verdict"}
+                          "reasons", "status", "assignee", "due", "claimant", "claimant_kind", "alike_id", "version", "verdict"}
     assert first["verdict"] is None and first["assignee"] is None and first["version"] == 1
 
     again = api("carl").get(f"/api/v1/articles/{article['id']}")

@@ -166,3 +166,63 @@ def test_rewording_splitting_merging_and_promoting_match_the_article_again(sessi
     shaping.change_status(session, claim=claim, to="new", actor=people["eve"], expected_version=claim.version)
     session.commit()
     assert len(_waiting(session, new.id)) == 1
+
+
+BRIDGE = ("The Kelsey harbour bridge cost $58 million to repair, the roads office said.\n\n"
+          "The library opens at nine on Saturdays, the council said.")
+BRIDGE_AGAIN = ("Repairing the Kelsey harbour bridge cost $58 million, according to the roads office.\n\n"
+                "Repairing the Kelsey harbour bridge cost $85 million, according to a councillor.")
+
+
+def test_claims_of_one_batch_of_intake_that_say_the_same_thing_are_grouped(session, people):
+    from tests.builders import claims_of
+    from tests.matching_data import run_matching
+
+    one = article(session, by=people["eve"], body=BRIDGE, title="Bridge", sources=(), threshold=0.0)
+    run_matching(session, one)
+    two = article(session, by=people["eve"], body=BRIDGE_AGAIN, title="Bridge again", sources=(), threshold=0.0)
+    run_matching(session, two)
+    bridge, library = claims_of(session, one)
+    same, other_figure = claims_of(session, two)
+    assert (bridge.alike_id, same.alike_id) == (bridge.id, bridge.id)
+    assert library.alike_id is None and other_figure.alike_id is None  # $85 million is another claim
+    # Reworded into something else, the claim leaves the group, and its partner is alone again.
+    shaping.edit_wording(session, claim=same, text="The roads office moved to a new building in May.",
+                         actor=people["eve"], expected_version=same.version)
+    session.commit()
+    [job] = _waiting(session, two.id)
+    assert matching.match_article(session, job.id) == JobState.done.value
+    session.expire_all()
+    assert get_claim(session, claim_id=same.id).alike_id is None
+    assert get_claim(session, claim_id=bridge.id).alike_id is None
+
+
+def test_articles_brought_in_days_apart_are_not_one_batch(session, people):
+    from datetime import timedelta
+
+    from tests.builders import claims_of
+    from tests.matching_data import run_matching
+
+    one = article(session, by=people["eve"], body=BRIDGE, title="Bridge", sources=(), threshold=0.0)
+    one.created_at -= timedelta(days=3)
+    session.add(one)
+    session.commit()
+    run_matching(session, one)
+    two = article(session, by=people["eve"], body=BRIDGE_AGAIN, title="Bridge again", sources=(), threshold=0.0)
+    run_matching(session, two)
+    assert [c.alike_id for c in claims_of(session, one) + claims_of(session, two)] == [None] * 4
+    # (It is a past claim instead: Checked before? suggests it.)
+    same = claims_of(session, two)[0]
+    assert [m.match_id for m in session.exec(select(ClaimMatch).where(ClaimMatch.claim_id == same.id))] \
+        == [claims_of(session, one)[0].id]
+
+
+def test_alike_groups_join_what_is_close_and_keep_links():
+    import numpy as np
+
+    v = np.array([[1, 0], [0.99, 0.141], [0, 1], [0, 1]], dtype=np.float32)
+    v /= np.linalg.norm(v, axis=1, keepdims=True)
+    texts = ["Rents rose 5%.", "Rents went up by 5%.", "Rents rose 9%.", "Rents rose 12%."]
+    assert matching.alike_groups(texts, v) == [0, 0, -1, -1]   # [2] and [3]: one vector, other figures
+    assert matching.alike_groups(texts, v, links=[(2, 3)]) == [0, 0, 2, 2]
+    assert matching.alike_groups(texts[:1], v[:1]) == [-1]
