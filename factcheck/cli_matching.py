@@ -39,17 +39,26 @@ def factchecks() -> None:
 
 
 @factchecks.command("import")
-@click.argument("path", type=click.Path(exists=True, dir_okay=False))
-def factchecks_import(path: str) -> None:
-    """Import a ClaimReview JSON-LD file, or the JSON of a Fact Check Tools claims:search answer."""
+@click.argument("source", metavar="PATH|URL")
+def factchecks_import(source: str) -> None:
+    """Import a ClaimReview JSON-LD file or a Fact Check Tools claims:search answer (PATH), or what an address
+    serves (URL, http:// or https://: its JSON, or the JSON-LD, microdata and RDFa of its page), fetched by the safe
+    fetcher under the same rules as captures."""
     from pathlib import Path
 
     from factcheck.errors import ValidationError
     from factcheck.services import factchecks as service
 
-    with _session(_settings()) as session:
+    settings = _settings()
+    is_url = source.lower().startswith(("http://", "https://"))
+    if not is_url and not Path(source).is_file():
+        raise click.ClickException(f"No file at {source!r} (an address starts with http:// or https://).")
+    with _session(settings) as session:
         try:
-            added, known = service.import_file(session, data=Path(path).read_bytes(), actor=None)
+            if is_url:
+                added, known = service.import_url(session, url=source, policy=settings.fetch_policy, actor=None)
+            else:
+                added, known = service.import_file(session, data=Path(source).read_bytes(), actor=None)
         except ValidationError as exc:
             raise click.ClickException(exc.message) from None
         session.commit()

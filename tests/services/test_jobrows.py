@@ -177,7 +177,7 @@ def test_every_task_name_has_one_service_function_limits_and_a_queue(settings):
     specs = registry.task_specs(settings, registry.build_pieces(settings))
     assert set(specs) == set(jobs.ROUTES) == {jobs.ARCHIVE_SOURCE, jobs.BUILD_EXPORT, jobs.SWEEP, jobs.RECHECK,
                                               jobs.TIMESTAMP_EVIDENCE, jobs.MATCH_CLAIMS, jobs.DELIVER_WEBHOOK,
-                                              jobs.REMIND_DUE, jobs.SEND_EMAIL, jobs.SEND_DIGESTS}
+                                              jobs.REMIND_DUE, jobs.SEND_EMAIL, jobs.SEND_DIGESTS, jobs.READ_FEEDS}
     for name, spec in specs.items():
         assert 0 < spec.soft_limit < spec.hard_limit, name
         assert jobs.queue_for(name) in jobs.QUEUES

@@ -3,9 +3,9 @@
 Revision ID: 0016
 Revises: 0015
 """
-from alembic import op
 import sqlalchemy as sa
 import sqlmodel
+from alembic import op
 
 revision = "0016"
 down_revision = "0015"
