@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import Flask
 
 from factcheck.api import (articles, claims, evidence, exports, notifications, requests, search,  # noqa: F401
-                           wacz)  # importing registers the routes
+                           wacz, webhooks)  # importing registers the routes (webhooks: the payloads' documentation)
 from factcheck.api.core import bp, spec, wrap_app_errors
 
 __all__ = ["init_app", "bp", "spec"]

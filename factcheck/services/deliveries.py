@@ -61,7 +61,7 @@ def _claim_review(session: Session, claim_id: int) -> dict | None:
     if claim is None or claim.published_at is None:
         return None
     view = next(iter(claim_views.claim_views(session, claim_ids=[claim_id])), None)
-    if view is None:
+    if view is None or not view.published or view.verdict is None:   # reopened for a correction before it was sent
         return None
     return claim_review(view, publication=newsroom.publication(session), scale=newsroom.rating_scale(session))
 

@@ -91,6 +91,9 @@ def from_event(session: Session, *, event: Event, claim: Claim | None, actor: Us
 def queue(session: Session, *, webhook_id: int, event: str, data: dict) -> WebhookDelivery:
     from factcheck.services import jobrows
 
+    if event not in EVENTS and event != TEST_EVENT:   # each event sent is documented (api/webhooks.py)
+        raise ValueError(f"{event!r} is not a webhook event; add it to EVENTS and document its payload")
+
     row = WebhookDelivery(webhook_id=webhook_id, event=event,
                           payload={"event": event, "occurred_at": utcnow().isoformat(), **data},
                           updated_at=jobrows.db_now(session))
