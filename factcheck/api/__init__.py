@@ -5,6 +5,7 @@ from flask import Flask
 
 from factcheck.api import (articles, claims, evidence, exports, notifications, requests, search,  # noqa: F401
                            wacz, webhooks)  # importing registers the routes (webhooks: the payloads' documentation)
+from factcheck.api import factchecks  # noqa: F401  (other organisations' fact-checks: import and list)
 from factcheck.api.core import bp, spec, wrap_app_errors
 
 __all__ = ["init_app", "bp", "spec"]

@@ -2,7 +2,7 @@
 and rationales, as on the queue page's "Search past fact-checks"."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from pydantic import BaseModel, Field
 from spectree import Response
@@ -10,7 +10,7 @@ from spectree import Response
 from factcheck.api.core import actor, bp, spec
 from factcheck.api.schemas import ErrorOut, Text, _In
 from factcheck.db import get_session
-from factcheck.services import matching, past_matches
+from factcheck.services import factchecks, matching, past_matches
 
 
 class SearchQuery(_In):
@@ -40,8 +40,21 @@ class PastClaimOut(BaseModel):
     matched: MatchedOut
 
 
+class ElsewhereOut(BaseModel):
+    factcheck_id: int
+    url: str = Field(description="The other organisation's fact-check.")
+    claim_reviewed: str
+    rating: str = Field(description="The publisher's own words ('False', 'Mostly true').")
+    publisher: str
+    review_date: date | None
+    similarity: float = Field(description="The matcher's score, 0 to 1.")
+    matched: MatchedOut
+
+
 class SearchOut(BaseModel):
     items: list[PastClaimOut]
+    elsewhere: list[ElsewhereOut] = Field(description="Other organisations' fact-checks (imported ClaimReview) for "
+                                                      "`q`, best first, apart from the desk's own claims.")
 
 
 @bp.get("/search")
@@ -49,10 +62,15 @@ class SearchOut(BaseModel):
                tags=["claims"])
 def search(query: SearchQuery):
     """Past claims for `q`, best first, ranked by BM25 over the words beside the sentence vector (one word: by
-    words alone). A `q` with no words to search by, or past 2,000 characters, answers 400."""
+    words alone), and apart from them (`elsewhere`) the other organisations' fact-checks the desk imported, by the
+    same matcher. A `q` with no words to search by, or past 2,000 characters, answers 400."""
     actor()
     found = past_matches.search_results(get_session(), q=query.q, k=query.limit)
-    return SearchOut(items=[PastClaimOut(
+    others = factchecks.search_elsewhere(get_session(), q=query.q, k=query.limit)
+    return SearchOut(elsewhere=[ElsewhereOut(
+        factcheck_id=e.check.id, url=e.check.url, claim_reviewed=e.check.claim_reviewed, rating=e.check.rating,
+        publisher=e.check.publisher, review_date=e.check.review_date, similarity=e.similarity,
+        matched=MatchedOut(**e.matched)) for e in others], items=[PastClaimOut(
         claim_id=m.claim.id, text=m.claim.text, status=m.claim.status, article_id=m.claim.article_id,
         article_title=m.article.title if m.article else "", rating=m.verdict.rating if m.verdict else None,
         claim_reviewed=m.verdict.claim_reviewed if m.verdict else None, checked_at=m.checked_at,

@@ -151,7 +151,7 @@ def read_feed(session: Session, *, feed_id: int, policy, now: datetime | None = 
     except ValidationError as exc:
         session.rollback()
         _failed(session, feed, now, exc.message, wait)
-    except Exception as exc:   # noqa: BLE001 - a bug reading one feed must not stop the others; it is logged
+    except Exception as exc:   # a bug reading one feed must not stop the others; it is logged
         session.rollback()
         log.exception("reading feed #%s failed", feed.id)
         _failed(session, feed, now, f"An unexpected error ({type(exc).__name__}); the log has the details.", wait)

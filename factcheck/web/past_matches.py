@@ -74,11 +74,13 @@ def decide(claim_id: int):
 @bp.get("/search")
 def search():
     q = request.args.get("q", "")
-    results, problem = [], None
+    results, elsewhere, problem = [], [], None
     if q.strip():
         try:
             results = past_matches.search_results(get_session(), q=q)
+            elsewhere = factchecks.search_elsewhere(get_session(), q=q)
         except ValidationError as exc:
             problem = exc.message
-    return render_template("matching/search.html", q=q[:matching.MAX_SEARCH], results=results,
-                           problem=problem), 422 if problem else 200
+    return render_template("matching/search.html", q=q[:matching.MAX_SEARCH], results=results, elsewhere=elsewhere,
+                           problem=problem, may_import=workflow.can(current_user.role, "import_factchecks")), \
+        422 if problem else 200

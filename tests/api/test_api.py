@@ -59,7 +59,8 @@ def test_openapi_document_is_public_and_describes_bearer_auth(app):
             "/api/v1/notifications/{notification_id}/read", "/api/v1/notifications/read-all",
             "/api/v1/notifications/preferences", "/api/v1/requests", "/api/v1/requests/{request_id}",
             "/api/v1/requests/{request_id}/accept", "/api/v1/requests/{request_id}/link",
-            "/api/v1/requests/{request_id}/decline"} == set(doc["paths"])
+            "/api/v1/requests/{request_id}/decline", "/api/v1/factchecks", "/api/v1/factchecks/import"} \
+        == set(doc["paths"])
     assert set(doc["paths"]["/api/v1/claims/{claim_id}"]) == {"get", "patch"}
 
 
