@@ -4,7 +4,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 from datetime import date
-from urllib.parse import urlsplit
 
 from sqlmodel import Session
 
@@ -12,6 +11,7 @@ from factcheck import workflow
 from factcheck.errors import ValidationError
 from factcheck.models import Article, Claim, ClaimStatus, Source, User
 from factcheck.services import history, matching
+from factcheck.services.urls import MAX_URL, validate_url  # noqa: F401 - named here by callers too
 from factcheck.text.analysis import analyse
 from factcheck.text.language import ENGLISH_SCORER, detect_language
 from factcheck.text.structure import byline_name, site_of
@@ -19,7 +19,6 @@ from factcheck.text.structure import byline_name, site_of
 MAX_TITLE = 500
 MAX_BYLINE = 500
 MAX_OUTLET = 200
-MAX_URL = 2048
 MAX_SOURCES = 200
 DEFAULT_MAX_SENTENCES = 20_000
 # A cheap upper bound on the sentences a body can hold, counted before the (much slower) splitter runs:
@@ -48,29 +47,6 @@ def clean_text(text: str) -> str:
     """One newline convention and no control characters, so stored offsets mean one thing."""
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\ufeff", "")
     return _CONTROL.sub("", text)
-
-
-def validate_url(url: str, *, field_name: str = "url") -> str | None:
-    url = url.strip()
-    if not url:
-        return None
-    problem = None
-    if len(url) > MAX_URL:
-        problem = f"The URL is {len(url)} characters long; the limit is {MAX_URL}."
-    else:
-        try:
-            parts = urlsplit(url)
-            if parts.scheme.lower() not in {"http", "https"}:
-                problem = "Only http:// and https:// links are accepted."
-            elif not parts.hostname or any(c.isspace() for c in url):
-                problem = "That does not look like a web address (e.g. https://example.org/story)."
-            else:
-                parts.port  # noqa: B018 - raises ValueError on a malformed port
-        except ValueError:
-            problem = "That does not look like a web address (e.g. https://example.org/story)."
-    if problem:
-        raise ValidationError(problem, fields={field_name: problem})
-    return url
 
 
 def validate_draft(draft: ArticleDraft, *, max_body_chars: int) -> ArticleDraft:

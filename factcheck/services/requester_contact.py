@@ -48,13 +48,12 @@ def present(row: PublicRequest, *, viewer: User | None) -> dict:
 
 def _queue(session: Session, *, row: PublicRequest, kind: str) -> EmailMessage:
     from factcheck.services.jobrows import db_now
-    from factcheck.services.mail import KIND
 
     message = EmailMessage(user_id=None, request_id=row.id, kind=kind, notification_ids=[],
                            updated_at=db_now(session))
     session.add(message)
     session.flush()
-    jobs.enqueue_after_commit(session, KIND.task, message.id)
+    jobs.enqueue_after_commit(session, jobs.SEND_EMAIL, message.id)   # services/mail sends it
     return message
 
 

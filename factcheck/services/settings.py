@@ -114,7 +114,7 @@ def publication(session: Session) -> dict:
 
 
 def set_publication(session: Session, *, name: str, url: str, review_url: str, actor: User) -> None:
-    from factcheck.services.intake import validate_url
+    from factcheck.services.urls import validate_url
 
     name = " ".join(name.split())
     errors = {}

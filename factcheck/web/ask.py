@@ -38,7 +38,8 @@ class AskForm(FlaskForm):
                                                                     "takes your request.")
     why = TextAreaField("Why it matters", validators=[Length(max=public_requests.MAX_WHY)], render_kw={"rows": 3})
     email = EmailField("Your email (optional)", validators=[Length(max=254)], render_kw={"autocomplete": "email"},
-                       description="Only our editors see it, to tell you what became of your request.")
+                       description="We send you a link to confirm it, then tell you when we publish our "
+                                   "fact-check. Only our editors see it; every email has a link to delete it.")
     website = StringField("Leave this empty", render_kw={"autocomplete": "off", "tabindex": "-1"})  # the honeypot
     started = HiddenField()
     submit = SubmitField("Send")

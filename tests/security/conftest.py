@@ -47,7 +47,7 @@ class World:
                 "capture_id": self.capture_id, "token_id": self.token_id, "export_id": self.export_id,
                 "user_id": self.user_id, "token": "fcr_not-a-live-reset-link", "listed_id": self.listed_id,
                 "notification_id": self.notification_id, "webhook_id": self.webhook_id,
-                "request_id": self.request_id}
+                "request_id": self.request_id, "kind": "assigned"}
 
 
 @pytest.fixture

@@ -19,6 +19,7 @@ from tests.security.conftest import ROLES, app_routes, build_url
 
 LOGIN = "302 to /login"
 OK, CREATED, FOUND, REFUSED, GONE, NO_TOKEN, INVALID = 200, 201, 302, 403, 404, 401, 422
+BAD_LINK = 400
 
 
 @dataclass(frozen=True)
@@ -90,6 +91,13 @@ MATRIX: dict[str, Row] = {
     "POST /requests/<request_id>/accept": editors(FOUND),
     "POST /requests/<request_id>/duplicate": editors(FOUND, lambda w: {"claim_id": w.claim_id}),
     "POST /requests/<request_id>/decline": editors(FOUND, lambda w: {"reason": "Not a factual claim."}),
+    "POST /requests/<request_id>/erase-email": editors(FOUND),
+    # the links in emails: no sign-in and no role, the signed token is the key (the world's is forged: 400)
+    "GET /ask/confirm/<token>": row(BAD_LINK, BAD_LINK, BAD_LINK, BAD_LINK, BAD_LINK),
+    "GET /ask/forget/<token>": row(BAD_LINK, BAD_LINK, BAD_LINK, BAD_LINK, BAD_LINK),
+    "POST /ask/forget/<token>": row(BAD_LINK, BAD_LINK, BAD_LINK, BAD_LINK, BAD_LINK),
+    "GET /unsubscribe/<user_id>/<kind>/<token>": row(BAD_LINK, BAD_LINK, BAD_LINK, BAD_LINK, BAD_LINK),
+    "POST /unsubscribe/<user_id>/<kind>/<token>": row(BAD_LINK, BAD_LINK, BAD_LINK, BAD_LINK, BAD_LINK),
     # articles
     "GET /articles/": reads(),
     "GET /articles/<article_id>": reads(),

@@ -2,7 +2,6 @@
 the settings page, and the "corrected" notification and webhook event."""
 from __future__ import annotations
 
-import re
 import time
 from datetime import datetime, timezone
 
