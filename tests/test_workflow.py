@@ -39,6 +39,8 @@ EXPECTED = {
     "publish": {(E, "*"), (A, "*")},
     "reopen": {(E, "*"), (A, "*")},
     "act_on_match": {(E, "*"), (A, "*")},  # Checked before: duplicate, related, ignore
+    "import_factchecks": {(E, "*"), (A, "*")},  # other organisations' ClaimReview: a file, an address, the list
+    "manage_feeds": {(A, "*")},
     "manage_users": {(A, "*")},
     "manage_tokens": {(A, "*")},
     "change_settings": {(A, "*")},

@@ -129,6 +129,14 @@ def _requests_page(page, d, server):
     page.get_by_role("button", name="Make it a claim").first.wait_for()
 
 
+def _feeds_page(page, d, server):
+    """The admin page of fact-check feeds with one feed on it (an address checked, never read)."""
+    page.goto(f"{server}/admin/feeds")
+    page.get_by_label("Feed address").fill("https://8.8.8.8/claimreview.json")
+    page.get_by_role("button", name="Add feed").click()
+    page.get_by_role("button", name=re.compile(r"^Read now")).first.wait_for()
+
+
 # page name -> (who looks, how to get there)
 PAGES = {
     "login": ("anon", lambda p, d, s: f"{s}/login"),
@@ -156,6 +164,8 @@ PAGES = {
     "admin-email": ("ada", lambda p, d, s: f"{s}/admin/email"),
     "ask": ("anon", lambda p, d, s: f"{s}/ask"),
     "requests": ("eve", _requests_page),
+    "factchecks": ("eve", lambda p, d, s: f"{s}/factchecks"),
+    "admin-feeds": ("ada", _feeds_page),
 }
 
 
