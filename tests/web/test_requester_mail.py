@@ -131,9 +131,13 @@ def test_a_request_linked_to_a_published_claim_hears_when_confirmed(app, session
     assert len(inbox.messages) == 2 and "published" in parts(inbox.messages[1][2])[0]["Subject"]
 
 
-def test_the_reader_deletes_the_address_with_a_confirmation_step(app, session, reader, inbox, config):  # noqa: F811
+def test_the_reader_deletes_the_address_with_a_confirmation_step(app, session, reader, inbox, config,  # noqa: F811
+                                                                 as_user):
     ask(app, reader, claim_text="The bridge cost 3 million.", email="gone@example.org")
     send_all(session, config)
+    ada = as_user("ada")
+    log = ada.get("/admin/email").get_data(as_text=True)
+    assert f"a reader (request #{stored(session).id})" in log and "gone@example.org" in log
     text = parts(inbox.messages[0][2])[1]
     forget = path_of(next(u for u in links(text) if "/ask/forget/" in u))
     visitor = Client(app.test_client())
@@ -145,6 +149,8 @@ def test_the_reader_deletes_the_address_with_a_confirmation_step(app, session, r
     row = stored(session)
     assert row.email is None and row.email_erased_at is not None and row.claim_text == "The bridge cost 3 million."
     assert session.exec(select(EmailMessage)).one().to_address == ""   # gone from the mail log too
+    log = ada.get("/admin/email").get_data(as_text=True)
+    assert "gone@example.org" not in log and "address confirmation" in log
     again = visitor.get(forget)
     assert again.status_code == 200 and "no longer keep" in again.get_data(as_text=True)
     # the confirmation link of an erased address confirms nothing
