@@ -1,5 +1,8 @@
 """Intake speed: a 5,000-word article from submit to claims stored, median of 10 runs.
 
+Also the cost of Checked before?: the same intake with its matching job asked (run by the embedded worker threads
+beside the next intake) and with none asked, as a ratio (goal: at most 1.20).
+
 Prints our figure beside two references measured in the same run on the same text: the text
 analysis alone (split + score, no database) and a bare SQLAlchemy Core insert of the same rows
 (the database floor). Usage: python bench/intake.py [--runs 10] [--database-url URL]
@@ -99,6 +102,24 @@ def main() -> None:
         ours = median_ms(submit, args.runs)
         analysis = median_ms(lambda: analyse(body), args.runs)
         floor = median_ms(floor_insert, args.runs)
+        # Checked before?: each intake asks for a matching job, which the embedded worker threads run beside the
+        # next intake. The reference: the same intake with the request for matching left out.
+        from factcheck.services import intake as intake_service
+
+        finished = wait_for_matching(engine)
+        times = []
+        for _ in range(args.runs):  # one intake at a time: its matching job runs after it, before the next
+            t = time.perf_counter()
+            submit()
+            times.append((time.perf_counter() - t) * 1000)
+            finished = wait_for_matching(engine)
+        one_at_a_time = statistics.median(times)
+        asked = intake_service.matching.request
+        intake_service.matching.request = lambda session, article_id: None
+        try:
+            unmatched = median_ms(submit, args.runs)
+        finally:
+            intake_service.matching.request = asked
     print(f"intake of a {len(body.split()):,}-word article ({len(sentences)} sentences), median of {args.runs} runs, "
           f"{engine.dialect.name}")
     print(f"{'what':<48}{'ms':>10}")
@@ -106,6 +127,28 @@ def main() -> None:
     print(f"{'reference: text analysis alone (split + score)':<48}{analysis:>10.1f}")
     print(f"{'reference: bare Core insert of the same rows':<48}{floor:>10.1f}")
     print(f"ratio ours / (analysis + insert floor): {ours / (analysis + floor):.2f}x")
+    print(f"{'the same, each after the last matching finished':<48}{one_at_a_time:>10.1f}")
+    print(f"{'reference: the same intake, no matching asked':<48}{unmatched:>10.1f}")
+    print(f"intake with matching / without: {one_at_a_time / unmatched:.2f}x one at a time (goal: at most 1.20x), "
+          f"{ours / unmatched:.2f}x back to back (each beside the last one's matching, embedded threads); "
+          f"{finished} matching jobs done")
+
+
+def wait_for_matching(engine, timeout: float = 600.0) -> int:
+    """Wait for the matching jobs the intakes asked for; how many finished."""
+    from sqlmodel import Session, func, select
+
+    from factcheck.models import JobState, MatchingJob
+
+    deadline = time.monotonic() + timeout
+    while True:
+        with Session(engine) as s:
+            left = s.exec(select(func.count(MatchingJob.id)).where(
+                MatchingJob.state.in_((JobState.queued.value, JobState.running.value)))).one()
+            done = s.exec(select(func.count(MatchingJob.id)).where(MatchingJob.state == JobState.done.value)).one()
+        if not left or time.monotonic() > deadline:
+            return done
+        time.sleep(0.5)
 
 
 if __name__ == "__main__":

@@ -97,11 +97,15 @@ def _add(session: Session, loaded: _Loaded, rows: list[tuple[int, int, bytes]]) 
 
 def _catch_up(session: Session, loaded: _Loaded, newest_vector: tuple, newest_verdict: tuple) -> None:
     """Read the vectors and verdicts newer than the last ones this index saw."""
-    new = session.exec(select(ClaimVector.id, ClaimVector.claim_id, ClaimVector.vector)
-                       .where(ClaimVector.model == MODEL, ClaimVector.id > loaded.last_vector[0])
-                       .order_by(ClaimVector.id)).all()
-    for start in range(0, len(new), 500):
-        _add(session, loaded, list(new[start:start + 500]))
+    after = loaded.last_vector[0]
+    while True:  # a page at a time: 100,000 vectors read at once would hold 200 MB of rows
+        page = session.exec(select(ClaimVector.id, ClaimVector.claim_id, ClaimVector.vector)
+                            .where(ClaimVector.model == MODEL, ClaimVector.id > after, ClaimVector.id <= newest_vector[0])
+                            .order_by(ClaimVector.id).limit(1000)).all()
+        if not page:
+            break
+        _add(session, loaded, list(page))
+        after = page[-1][0]
     changed = session.exec(select(Verdict.claim_id).where(Verdict.id > loaded.last_verdict[0])).all()
     again = [c for c in set(changed) if c in loaded.index]
     if again:
@@ -126,6 +130,9 @@ def index_for(session: Session) -> ClaimIndex:
                 and _still_there(session, Verdict, loaded.last_verdict)) \
                 or loaded.index.dead > max(1000, len(loaded.index)):
             loaded = _indexes[key] = _Loaded(ClaimIndex())
+        if not len(loaded.index):
+            loaded.index.reserve(session.exec(select(func.count(ClaimVector.id))
+                                              .where(ClaimVector.model == MODEL)).one() + 256)
         _catch_up(session, loaded, vector, verdict)
         return loaded.index
 

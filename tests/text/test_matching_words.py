@@ -66,3 +66,38 @@ def test_index_replaces_a_claim_and_leaves_out_excluded_ones():
 def test_years_and_days_of_a_month_are_not_figures():
     assert matching.figures("On May 2, 2025 the ferry carried 4,200 people") == {"4200"}
     assert not matching.overlap("The plant closed in 1998", "The plant closed in 2004").numbers_differ
+
+
+def test_the_small_vectors_rank_as_the_float32_cosine_would():
+    """Signs for the first pass and int8 for the second: among 5,000 claims, five planted at cosines 0.9 down to
+    0.5 from each query come back first, in order, with their cosine within 0.005."""
+    rng = np.random.default_rng(3)
+
+    def normed(a):
+        return (a / np.linalg.norm(a, axis=-1, keepdims=True)).astype(np.float32)
+
+    queries = normed(rng.normal(size=(10, 512)))
+    vectors = [normed(rng.normal(size=(4950, 512)))]
+    planted = []
+    for q in queries:
+        noise = normed(rng.normal(size=(5, 512)))
+        noise = normed(noise - np.outer(noise @ q, q))             # at right angles to the query
+        cos = np.array([0.9, 0.8, 0.7, 0.6, 0.5])[:, None]
+        planted.append(normed(cos * q + np.sqrt(1 - cos ** 2) * noise))
+    vectors = np.concatenate(vectors + planted)
+    index = ClaimIndex()
+    for key, v in enumerate(vectors):
+        index.add(key, f"claim {key}", v)
+    assert index.nbytes() < len(vectors) * 512 * 4 / 3   # a third of float32, at most
+    for n, q in enumerate(queries):
+        ranked = index.rank("words nothing shares", q, k=5, weight=0.0)
+        assert [r.key for r in ranked] == list(range(4950 + 5 * n, 4955 + 5 * n))
+        assert all(abs(r.cosine - float(vectors[r.key] @ q)) < 0.005 for r in ranked)
+
+
+def test_words_alone_rank_without_vectors_and_an_index_can_reserve_room():
+    index = ClaimIndex()
+    index.reserve(10)
+    index.add(1, "ferry terminal flooded", unit(0, 1))
+    index.add(2, "library opens on Saturdays", unit(1, 0))
+    assert [r.key for r in index.rank("flooded ferry", None, k=2)] == [1]
