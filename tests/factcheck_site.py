@@ -56,7 +56,7 @@ class ClaimReviewSite:
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
 
-            def do_GET(self):  # noqa: N802
+            def do_GET(self):
                 site.requests.append((self.path, {k.lower(): v for k, v in self.headers.items()}))
                 status, headers, body = site.pages.get(self.path, (404, {"Content-Type": "text/plain"}, b"no"))
                 etag = headers.get("ETag")
