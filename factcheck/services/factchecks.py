@@ -190,7 +190,7 @@ def fetch_address(url: str, *, policy, headers: tuple[tuple[str, str], ...] = ()
     """GET `url` through the safe fetcher (its address checks, redirect rules, time and size bounds): the
     FetchResult (a 304 is returned as it came), or ValidationError saying why there is nothing to read."""
     from factcheck.archive.fetcher import FetchError, fetch
-    from factcheck.services.intake import validate_url
+    from factcheck.services.urls import validate_url
 
     url = validate_url(url or "", field_name="url") or ""
     if not url:

@@ -45,7 +45,7 @@ def create(session: Session, *, url: str, every_minutes: int | None, actor: User
     """A new feed, read at the job's next run. Its address must be one the fetcher may reach (checked now, and again
     at every read)."""
     from factcheck.archive.fetcher import FetchError, check_destination
-    from factcheck.services.intake import validate_url
+    from factcheck.services.urls import validate_url
 
     workflow.require(actor.role, "manage_feeds")
     url = validate_url(url or "", field_name="url") or ""
