@@ -19,7 +19,7 @@ from factcheck.api.schemas import ClaimOut, ErrorOut, Id, Text, _In
 from factcheck.db import get_session
 from factcheck.models import Claim, PublicRequest, User
 from factcheck.models.requests import REQUEST_STATES
-from factcheck.services import public_requests
+from factcheck.services import public_requests, requester_contact
 from factcheck.services import settings as newsroom
 
 ID = "<int(min=1, max=2147483647):request_id>"
@@ -51,6 +51,10 @@ class RequestOut(BaseModel):
     link: str = Field(description="Where the claim was made; not fetched until an editor accepts the request.")
     why: str
     email: str | None = Field(description="The requester's address, if they left one: shown to editors only.")
+    email_confirmed: bool | None = Field(description="They followed the confirmation link (editors only), so they "
+                                                     "are told when the claim is published.")
+    email_erased: bool = Field(description="The address was erased: on the reader's request, by an editor, or "
+                                           "past the newsroom's retention.")
     status: State
     reason: str = Field(description="Why it was declined ('' otherwise).")
     claim_id: int | None = Field(description="The claim made of it, or the claim it repeats.")
@@ -87,8 +91,10 @@ def _editor() -> User:
 
 
 def _out(row: PublicRequest, names: dict[int, str], *, viewer: User, similar=None) -> RequestOut:
+    shown = requester_contact.present(row, viewer=viewer)   # the one rule for who sees a reader's address
     return RequestOut(id=row.id, kind=row.kind, claim_text=row.claim_text, link=row.link, why=row.why,
-                      email=row.email if workflow.can(viewer.role, ACTION) else None, status=row.state,
+                      email=shown.get("email"), email_confirmed=shown.get("email_confirmed"),
+                      email_erased=shown["email_erased"], status=row.state,
                       reason=row.reason, claim_id=row.claim_id,
                       decided_by=names.get(row.decided_by_id) if row.decided_by_id else None,
                       created_at=utc(row.created_at), decided_at=utc(row.decided_at),

@@ -6,7 +6,7 @@ import pytest
 from sqlmodel import select
 
 from factcheck.models import Article, Claim, PublicRequest
-from factcheck.services import public_requests
+from factcheck.services import public_requests, requester_contact
 from tests import builders
 from tests.api.test_api import assert_error
 
@@ -44,8 +44,10 @@ def test_the_inbox_lists_new_requests_with_counts_and_pages(api, asked):
     assert newest["kind"] == "error" and newest["claim_text"].endswith("<script>alert(1)</script>")   # text, as sent
     assert with_email["email"] == "reader@example.org" and link_only["email"] is None
     assert link_only["link"] == "https://news.example.org/ferry" and link_only["status"] == "new"
-    assert set(with_email) == {"id", "kind", "claim_text", "link", "why", "email", "status", "reason", "claim_id",
-                               "decided_by", "created_at", "decided_at", "similar"}
+    assert (with_email["email_confirmed"], with_email["email_erased"]) == (False, False)   # not confirmed yet
+    assert set(with_email) == {"id", "kind", "claim_text", "link", "why", "email", "email_confirmed",
+                               "email_erased", "status", "reason", "claim_id", "decided_by", "created_at",
+                               "decided_at", "similar"}
 
     first = api("eve").get("/api/v1/requests?limit=2").get_json()
     assert len(first["items"]) == 2 and first["next_offset"] == 2
@@ -103,6 +105,11 @@ def test_link_to_a_claim_on_the_desk_and_decline_with_a_reason(api, session, peo
     assert session.get(PublicRequest, asked[2].id).state == "declined"
     one = api("eve").get(f"/api/v1/requests/{asked[2].id}").get_json()
     assert one["status"] == "declined" and one["decided_by"] == "eve" and one["similar"] is None
+
+    requester_contact.erase_by_editor(session, request_id=asked[0].id, actor=people["eve"])
+    session.commit()
+    erased = api("eve").get(f"/api/v1/requests/{asked[0].id}").get_json()
+    assert (erased["email"], erased["email_erased"]) == (None, True) and erased["claim_text"]
 
 
 def test_one_new_request_shows_the_claims_it_resembles(api, session, people, asked):
