@@ -19,6 +19,9 @@ def print_summary(r: dict) -> None:
         print("  error:", s)
     for step, outcome in r["faults"]:
         print(f"  fault: {step}: {outcome}")
+    if r.get("ask"):
+        for line in ask_summary(r["ask"]):
+            print(line)
     print("  logs:", json.dumps(r["logs"]))
 
 
@@ -27,7 +30,7 @@ def write_doc(path: Path, r: dict) -> None:
     c = r["checks"]
     drained_ok = r["drain_seconds"] <= 60 and not c["stuck_jobs"] and not c["failed_without_reason"]
     cmd = f"python bench/stack/run.py --seconds {a['seconds']} --checkers {a['checkers']} --editors {a['editors']}" \
-          + (" --faults" if a["faults"] else "")
+          + (" --faults" if a["faults"] else "") + (" --ask" if a.get("ask") else "")
     lines = [
         "# Load test of the distributed stack", "",
         f"Command: `{cmd}`  ", f"Date: {r['started']}  ",
@@ -100,6 +103,8 @@ def write_doc(path: Path, r: dict) -> None:
               "## Faults", "", "| Step | Outcome |", "|---|---|"]
     for step, outcome in r["faults"]:
         lines.append(f"| {step} | {outcome.replace('|', '/')} |")
+    if r.get("ask"):
+        lines += ["", "## Requests from the public during the load", ""] + [f"    {x}" for x in ask_summary(r["ask"])]
     lines += ["", "## Errors seen", ""] + ([f"- `{s}`" for s in r["error_samples"][:15]] or ["None."]) + [""]
     lines += ["Server logs (Traceback count / ERROR lines): " + ", ".join(
         f"{name} {v['tracebacks']}/{v['error_lines']}" for name, v in r["logs"].items()), ""]
@@ -107,6 +112,12 @@ def write_doc(path: Path, r: dict) -> None:
     if path.exists() and NOTES in path.read_text():  # hand-written notes below the marker survive a re-run
         notes = path.read_text().split(NOTES, 1)[1]
     path.write_text("\n".join(lines) + "\n" + NOTES + notes)
+
+
+def ask_summary(a: dict) -> list[str]:
+    from ask_load import summary
+
+    return summary(a)
 
 
 NOTES = "<!-- hand-written notes below this line are kept when run.py rewrites the figures above -->\n"

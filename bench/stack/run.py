@@ -1,6 +1,6 @@
 """The whole distributed stack under load on this machine, with optional faults, then a consistency check.
 
-    python bench/stack/run.py [--seconds 180] [--checkers 50] [--editors 5] [--faults] [--doc docs/load.md]
+    python bench/stack/run.py [--seconds 180] [--checkers 50] [--editors 5] [--faults] [--ask] [--doc docs/load.md]
 
 Starts: a private PostgreSQL cluster (initdb on a free loopback port, so it can be restarted; the machine's
 shared cluster is never touched), its own redis-server on a free loopback port (never the shared one),
@@ -8,6 +8,10 @@ shared cluster is never touched), its own redis-server on a free loopback port (
 local "cited web" (bench/stack/citedweb.py). Runs the simulated desk (bench/stack/load.py), prints figures every
 10 s, waits for the capture backlog to drain, checks consistency, reports the CPU each component used, and stops
 everything it started (process groups and the cluster), also on Ctrl+C or error.
+
+With --ask, readers post requests to the public /ask page meanwhile (bench/stack/ask_load.py: 20 a second for
+FACTCHECK_STACK_ASK_SECONDS, default 60, from many addresses through X-Forwarded-For, the app trusting one proxy),
+while three editors' desk work is timed without and then with them; the load lasts long enough for both.
 """
 from __future__ import annotations
 
@@ -40,6 +44,7 @@ import psycopg  # noqa: E402
 import requests  # noqa: E402
 
 sys.path.insert(0, str(HERE))
+import ask_load  # noqa: E402
 import load  # noqa: E402
 from checks import consistency  # noqa: E402
 from pgcluster import PrivateCluster  # noqa: E402
@@ -305,6 +310,36 @@ class Faults:
                       f"claim {cid}: answers {g}, status {f}, publish events {n}" for cid, g, f, n in results))
 
 
+class AskStep:
+    """The public-requests step in a thread of its own, while the simulated desk goes on (bench/stack/ask_load.py)."""
+
+    def __init__(self, base: str, editors: list[dict], stats: load.Stats) -> None:
+        self.base, self.editors, self.stats = base, editors, stats
+        self.thread: threading.Thread | None = None
+        self.result: dict | None = None
+
+    def start(self) -> None:
+        self.thread = threading.Thread(target=self._run, name="ask-step", daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        log(f"ASK: desk timed for {ask_load.seconds_from_env():.0f} s without readers, then readers post "
+            f"{ask_load.rate_from_env():.0f}/s to /ask for as long")
+        try:
+            result = ask_load.run(self.base, self.editors, forwarded=True, others=self.stats)
+        except Exception as exc:  # a failed step is an outcome, not the end of the run
+            log(f"ASK: the step itself failed: {exc!r}")
+            return
+        self.result = result
+        for line in ask_load.summary(result):
+            log("ASK " + line)
+        log(f"ASK   {'PASS' if ask_load.passed(result) else 'FAIL'}")
+
+    def join(self) -> None:
+        if self.thread is not None:
+            self.thread.join()
+
+
 def redis_argv(port: int) -> list[str]:
     return ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
 
@@ -319,9 +354,13 @@ def main() -> int:
     ap.add_argument("--checkers", type=int, default=50)
     ap.add_argument("--editors", type=int, default=5)
     ap.add_argument("--faults", action="store_true")
+    ap.add_argument("--ask", action="store_true", help="readers post to /ask meanwhile (FACTCHECK_STACK_ASK_SECONDS)")
     ap.add_argument("--drain", type=int, default=60, help="seconds to wait for the capture backlog")
     ap.add_argument("--doc", default=str(ROOT / "docs" / "load.md"), help="write the results here ('' = don't)")
     args = ap.parse_args()
+    ask_seconds, ask_start = ask_load.seconds_from_env(), 30.0   # after the first articles' intake
+    if args.ask and args.seconds < ask_start + 2 * ask_seconds + 10:
+        args.seconds = int(ask_start + 2 * ask_seconds + 10)   # the desk without the readers, then with them
 
     workdir = Path(tempfile.mkdtemp(prefix="factcheck-stack-"))
     archive_dir = workdir / "archive"
@@ -348,6 +387,8 @@ def main() -> int:
         "FACTCHECK_JOB_QUEUED_AFTER": "10",
         "FACTCHECK_PUBLIC_URL": f"http://127.0.0.1:{web_port}",
     })
+    if args.ask:   # as behind a load balancer: each reader's address comes in X-Forwarded-For
+        env["FACTCHECK_PROXY_FIX"] = "1"
     stack = Stack(workdir, env)
     stop = threading.Event()
     log(f"work dir {workdir}; web :{web_port}, cited web :{cited_port}, own redis :{redis_port} db 10, "
@@ -404,11 +445,14 @@ def main() -> int:
             + (" with faults" if args.faults else ""))
         cpu.start()
         threads = load.start(desk)
+        ask = AskStep(base, [p for p in people if p["role"] == "editor"][:3], stats) if args.ask else None
         begin = time.monotonic()
         next_report, last_report = begin + 10, begin
         intervals = []
         while (now := time.monotonic()) < begin + args.seconds:
             stack.supervise()
+            if ask is not None and ask.thread is None and now - begin >= ask_start:
+                ask.start()
             if plan and now - begin >= plan[0][0] * args.seconds:
                 step = plan.pop(0)[1]
                 try:
@@ -432,6 +476,8 @@ def main() -> int:
                                             f"p95={load.pct(sorted(v), 95) * 1000:.0f}ms" for k, v in top))
                 next_report = now + 10
             time.sleep(0.2)
+        if ask is not None:
+            ask.join()
         elapsed = time.monotonic() - begin
         cpu_used = cpu.used()
         stop.set()
@@ -479,7 +525,7 @@ def main() -> int:
             "login": load.aggregate(stats, lambda k: k == "html:login"), "sources_added": desk.sources_added,
             "published": desk.published, "articles": len(desk.articles), "drain_seconds": drained,
             "backlog_end": b, "intervals": intervals, "checks": checks, "faults": faults.outcomes, "logs": logs,
-            "workdir": str(workdir), "users": len(people),
+            "workdir": str(workdir), "users": len(people), "ask": ask.result if ask is not None else None,
         })
         print_summary(result)
         (workdir / "result.json").write_text(json.dumps(result, indent=2, default=str))
@@ -488,6 +534,8 @@ def main() -> int:
             log(f"wrote {args.doc}")
         ok = not (checks["claims_status_mismatch"] or checks["warc_problems"] or checks["stuck_jobs"]
                   or checks["duplicate_captures"] or checks["shared_warcs"])
+        if ask is not None and not (ask.result and ask_load.passed(ask.result)):
+            ok = False
         return 0 if ok else 1
     except KeyboardInterrupt:
         log("interrupted")
