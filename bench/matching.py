@@ -94,27 +94,80 @@ def scores(ranked: list[list[str]], qrels: dict[str, set[str]], ids: list[str]) 
     return {name: statistics.fmean(values) for name, values in out.items()}
 
 
-def quality(split: str, cache: Path, weights: list[float]) -> None:
-    vclaims, queries, qrels = load(split)
+def fill(session, vclaims, doc_vectors) -> dict[int, str]:
+    """The fact-checks stored as the desk stores claims: each a published claim (its text the fact-check's claim)
+    with a verdict (restated claim: the title; rationale: the subtitle), its vector, and its words in the database's
+    full-text index. Claim id -> vclaim id."""
+    from factcheck.models import Article, Claim, ClaimVector, Verdict
+    from factcheck.services import matching
+
+    article = Article(title="Snopes fact-checks", body="-", language="en")
+    session.add(article)
+    session.flush()
+    ids: dict[int, str] = {}
+    for start in range(0, len(vclaims), 2000):
+        chunk = vclaims[start:start + 2000]
+        claims = [Claim(article_id=article.id, start=0, end=1, original_text=v["vclaim"], text=v["vclaim"],
+                        score=0.9, status="published") for v in chunk]
+        session.add_all(claims)
+        session.flush()
+        for offset, (v, claim) in enumerate(zip(chunk, claims)):
+            session.add(Verdict(claim_id=claim.id, rating="-", rationale=v.get("subtitle") or "",
+                                claim_reviewed=v["title"]))
+            session.add(ClaimVector(claim_id=claim.id, model=matching.MODEL, text_hash=matching.text_hash(claim.text),
+                                    vector=doc_vectors[start + offset].astype(np.float32).tobytes()))
+            ids[claim.id] = v["vclaim_id"]
+        session.flush()
+        matching.store_words(session, claims)
+    session.commit()
+    return ids
+
+
+def quality(splits: list[str], cache: Path, weights: list[float], database: str | None = None) -> None:
+    """Each split's tweets matched through services.matching.similar_to, the desk's own path (the database's
+    full-text index for candidates by words, the vector index for the rest), beside the in-memory BM25 (the same
+    formula over every fact-check, no database) as a reference."""
+    from sqlmodel import Session
+
+    from factcheck import db
+    from factcheck.services import matching
+
+    vclaims, _, _ = load(splits[0])
     docs = [" ".join((v["title"], v.get("subtitle") or "", v["vclaim"])) for v in vclaims]
     doc_vectors = vectors([v["vclaim"] for v in vclaims], cache)
-    index = ClaimIndex()
+    memory = ClaimIndex()
     for key, (text, vector) in enumerate(zip(docs, doc_vectors)):
-        index.add(key, text, vector)
-    ids = list(queries)
-    texts = [tweet_text(queries[q]) for q in ids]
-    qvectors = vectors(texts, cache)
-    print(f"\n{split}: {len(ids)} queries against {len(vclaims):,} fact-checks")
-    print(f"{'method':<28}{'MAP@1':>8}{'MAP@5':>8}{'R@5':>8}{'MRR':>8}")
-    runs = [("BM25 alone", None, 1.0), ("sentence vector alone", "v", 0.0)]
-    runs += [(f"hybrid (BM25 weight {w})", "v", w) for w in weights]
-    for name, use_vector, weight in runs:
-        ranked = []
-        for text, qv in zip(texts, qvectors):
-            found = index.rank(text, qv if use_vector else None, k=20, weight=weight)
-            ranked.append([vclaims[r.key]["vclaim_id"] for r in found])
-        s = scores(ranked, qrels, ids)
-        print(f"{name:<28}{s['MAP@1']:>8.3f}{s['MAP@5']:>8.3f}{s['Recall@5']:>8.3f}{s['MRR']:>8.3f}")
+        memory.add(key, text, vector)
+    with tempfile.TemporaryDirectory() as tmp:
+        engine = db.make_engine(database or f"sqlite:///{tmp}/quality.db")
+        db.upgrade(engine)
+        with Session(engine) as session:
+            ids = fill(session, vclaims, doc_vectors)
+            for split in splits:
+                _, queries, qrels = load(split)
+                qids = list(queries)
+                texts = [tweet_text(queries[q]) for q in qids]
+                qvectors = vectors(texts, cache)
+                print(f"\n{split}: {len(qids)} queries against {len(vclaims):,} fact-checks "
+                      f"(through the {engine.dialect.name} database)")
+                print(f"{'method':<40}{'MAP@1':>8}{'MAP@5':>8}{'R@5':>8}{'MRR':>8}")
+                runs = [("BM25 alone", False, 1.0), ("sentence vector alone", True, 0.0)]
+                runs += [(f"hybrid, the desk (BM25 weight {w})", True, w) for w in weights]
+                for name, use_vector, weight in runs:
+                    ranked = []
+                    for text, qv in zip(texts, qvectors):
+                        found = matching.similar_to(session, text=text, vector=qv if use_vector else None, k=20,
+                                                    weight=weight)
+                        ranked.append([ids[f.claim.id] for f in found])
+                    show(name, scores(ranked, qrels, qids))
+                ranked = [[vclaims[r.key]["vclaim_id"] for r in memory.rank(text, None, k=20)] for text in texts]
+                show("reference: BM25 in memory, every doc", scores(ranked, qrels, qids))
+        empty(engine)
+        engine.dispose()
+
+
+def show(name: str, s: dict[str, float]) -> None:
+    print(f"{name:<40}{s['MAP@1']:>8.3f}{s['MAP@5']:>8.3f}{s['Recall@5']:>8.3f}{s['MRR']:>8.3f}")
 
 
 def resident_mb() -> float:
@@ -154,6 +207,7 @@ def speed(n: int, cache: Path, runs: int = 200, database: str | None = None) -> 
                     session.add(ClaimVector(claim_id=claim.id, model=matching.MODEL, text_hash="-",
                                             vector=(vector / np.linalg.norm(vector)).astype(np.float32).tobytes()))
                 session.flush()
+                matching.store_words(session, claims)
             session.commit()
             embed(["warm up the encoder"])
             session.expunge_all()
@@ -174,17 +228,35 @@ def speed(n: int, cache: Path, runs: int = 200, database: str | None = None) -> 
                 embed([base[j]])
                 times.append((time.perf_counter() - started) * 1000)
             times.sort()
-            print(f"  {'one sentence vector':<20} p50 {times[25]:6.1f} ms   (the job computes it once, then stores it)")
-            for name, use_vector in (("hybrid (the desk)", True), ("BM25 alone", False)):
+            print(f"  {'one sentence vector':<34} p50 {times[25]:6.1f} ms   (the job computes it once, then stores it)")
+            from factcheck.services import claim_words
+
+            for name, match in (
+                    ("hybrid (the desk)", lambda j: matching.similar_to(session, text=base[j], vector=base_vectors[j])),
+                    ("BM25 alone", lambda j: matching.similar_to(session, text=base[j], vector=None)),
+                    ("floor: the full-text query alone", lambda j: claim_words.search(session, base[j]))):
                 times = []
                 for r in range(runs):
                     j = int(rng.integers(min(n, len(base))))
                     started = time.perf_counter()
-                    matching.similar_to(session, text=base[j], vector=base_vectors[j] if use_vector else None)
+                    match(j)
                     times.append((time.perf_counter() - started) * 1000)
                 times.sort()
-                print(f"  {name:<20} p50 {times[len(times) // 2]:6.1f} ms   p95 {times[int(len(times) * .95)]:6.1f} ms")
+                print(f"  {name:<34} p50 {times[len(times) // 2]:6.1f} ms   p95 {times[int(len(times) * .95)]:6.1f} ms")
+        empty(engine)
         engine.dispose()
+
+
+def empty(engine) -> None:
+    """Leave a database given with --database as it was found: empty (its schema stays)."""
+    from sqlalchemy import text
+    from sqlmodel import SQLModel
+
+    if engine.dialect.name != "postgresql":
+        return
+    tables = ", ".join(f'"{t.name}"' for t in SQLModel.metadata.sorted_tables)
+    with engine.begin() as conn:
+        conn.execute(text(f"TRUNCATE {tables}, claim_words RESTART IDENTITY CASCADE"))
 
 
 def main() -> None:
@@ -195,8 +267,7 @@ def main() -> None:
     parser.add_argument("--database", help="an empty database for the speed run (default: a new SQLite file)")
     parser.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "factcheck-bench-vectors.npz")
     args = parser.parse_args()
-    for split in args.split or ["dev"]:
-        quality(split, args.cache, [float(w) for w in args.weights.split(",")])
+    quality(args.split or ["dev"], args.cache, [float(w) for w in args.weights.split(",")], database=args.database)
     if args.speed:
         speed(args.speed, args.cache, database=args.database)
 

@@ -24,7 +24,7 @@ from factcheck import jobs
 from factcheck.errors import ValidationError
 from factcheck.models import Article, Claim, ClaimMatch, ClaimStatus, ClaimVector, JobState, MatchingJob, Verdict
 from factcheck.models.matching import MatchDecision
-from factcheck.services import jobrows
+from factcheck.services import claim_words, jobrows
 from factcheck.services.claim_views import latest_verdicts
 from factcheck.text import matching as words
 from factcheck.text.claim_index import ClaimIndex
@@ -100,7 +100,8 @@ def _catch_up(session: Session, loaded: _Loaded, newest_vector: tuple, newest_ve
     after = loaded.last_vector[0]
     while True:  # a page at a time: 100,000 vectors read at once would hold 200 MB of rows
         page = session.exec(select(ClaimVector.id, ClaimVector.claim_id, ClaimVector.vector)
-                            .where(ClaimVector.model == MODEL, ClaimVector.id > after, ClaimVector.id <= newest_vector[0])
+                            .where(ClaimVector.model == MODEL, ClaimVector.id > after,
+                                   ClaimVector.id <= newest_vector[0])
                             .order_by(ClaimVector.id).limit(1000)).all()
         if not page:
             break
@@ -121,7 +122,7 @@ def index_for(session: Session) -> ClaimIndex:
     replaced claims) rebuilds it."""
     key = str(session.get_bind().url)
     with _guard:
-        loaded = _indexes.setdefault(key, _Loaded(ClaimIndex()))
+        loaded = _indexes.setdefault(key, _Loaded(ClaimIndex(words=False)))
     with loaded.index.lock:
         vector, verdict = _newest(session, ClaimVector), _newest(session, Verdict)
         if (vector, verdict) == (loaded.last_vector, loaded.last_verdict):
@@ -129,7 +130,7 @@ def index_for(session: Session) -> ClaimIndex:
         if not (_still_there(session, ClaimVector, loaded.last_vector)
                 and _still_there(session, Verdict, loaded.last_verdict)) \
                 or loaded.index.dead > max(1000, len(loaded.index)):
-            loaded = _indexes[key] = _Loaded(ClaimIndex())
+            loaded = _indexes[key] = _Loaded(ClaimIndex(words=False))
         if not len(loaded.index):
             loaded.index.reserve(session.exec(select(func.count(ClaimVector.id))
                                               .where(ClaimVector.model == MODEL)).one() + 256)
@@ -153,12 +154,14 @@ def vector_of(session: Session, claim: Claim) -> np.ndarray:
 
 def similar_to(session: Session, *, text: str, vector: np.ndarray | None, exclude: Iterable[int] = (),
                exclude_article: int | None = None, before: int | None = None, k: int = SHOWN,
-               threshold: float = 0.0) -> list[Found]:
+               threshold: float = 0.0, weight: float = words.LEXICAL_WEIGHT) -> list[Found]:
     """The `k` past claims closest to `text`, best first, from `threshold` up (candidates and merged sentences are
     not claims of their own; `exclude_article`: the claims of that article are left out; `before`: only claims
     that came in before that claim id)."""
     index = index_for(session)
-    ranked = index.rank(text, vector, k=k * 8, exclude=frozenset(exclude))  # room for the ones left out below
+    ranked = index.rank(text, vector, k=k * 8, exclude=frozenset(exclude),  # room for the ones left out below
+                        candidates=claim_words.search(session, " ".join(index.counts.telling(text))),
+                        weight=weight)
     ranked = [r for r in ranked if r.score >= threshold]
     claims = {c.id: c for c in session.exec(select(Claim).where(Claim.id.in_([r.key for r in ranked])))} \
         if ranked else {}
@@ -191,6 +194,7 @@ def store_vectors(session: Session, claims: list[Claim]) -> dict[int, np.ndarray
             out[claim.id] = np.frombuffer(row.vector, dtype=np.float32)
         else:
             todo.append(claim)
+    wordless = set(claim_words.missing(session, [c.id for c in claims if c not in todo]))
     if todo:
         stale = [c.id for c in todo if c.id in stored]
         if stale:
@@ -199,8 +203,27 @@ def store_vectors(session: Session, claims: list[Claim]) -> dict[int, np.ndarray
             session.add(ClaimVector(claim_id=claim.id, model=MODEL, text_hash=text_hash(claim.text),
                                     vector=vector.astype(np.float32).tobytes()))
             out[claim.id] = vector
+    if todo or wordless:
+        store_words(session, [c for c in claims if c in todo or c.id in wordless])
         session.commit()
     return out
+
+
+def store_words(session: Session, claims: list[Claim]) -> None:
+    """Write the claims' words (text, restated claim, rationale) into the database's full-text index."""
+    verdicts = latest_verdicts(session, [c.id for c in claims])
+    articles = articles_of(session, claims)
+    claim_words.store(session, [(c.id, document(c.text, verdicts.get(c.id)),
+                                 articles[c.article_id].language if c.article_id in articles else "")
+                                for c in claims])
+
+
+def verdict_written(session: Session, *, claim: Claim) -> None:
+    """A new verdict's restated claim and rationale are words the claim is found by, once it has its vector."""
+    session.flush()
+    if claim_words.missing(session, [claim.id]):
+        return
+    store_words(session, [claim])
 
 
 def request(session: Session, *, article_id: int) -> MatchingJob:

@@ -144,6 +144,9 @@ def propose_verdict(session: Session, *, claim: Claim, rating: str, rationale: s
                        old=claim.claimant or None, new=claimant or None)
         claim.claimant, claim.claimant_kind = claimant, claimant_kind
         session.add(claim)
+    from factcheck.services import matching  # the verdict's words are words the claim is found by
+
+    matching.verdict_written(session, claim=claim)
     return verdict
 
 

@@ -41,8 +41,13 @@ def quantise(vector: np.ndarray) -> tuple[np.ndarray, float]:
 
 
 class ClaimIndex:
-    def __init__(self) -> None:
-        self.lexical = matching.LexicalIndex()
+    """`words=False`: the candidates by words come from elsewhere (the database's full-text index,
+    services/claim_words.py), handed to `rank` as `candidates`; the index keeps the words' counts (to score those
+    candidates by BM25 as the postings would), each claim's text and its vectors."""
+
+    def __init__(self, *, words: bool = True) -> None:
+        self.lexical = matching.LexicalIndex() if words else None
+        self.counts = None if words else matching.WordCounts()
         self._bits = np.zeros((1024, _WORDS), dtype=np.uint64)
         self._bytes = np.zeros((1024, DIMENSIONS), dtype=np.int8)
         self._scale = np.zeros(1024, dtype=np.float32)
@@ -78,7 +83,11 @@ class ClaimIndex:
         """Index claim `key` (again: a claim already here is replaced)."""
         with self.lock:
             self.drop(key)
-            position = self.lexical.add(text)
+            if self.lexical is not None:
+                position = self.lexical.add(text)
+            else:
+                position = len(self._keys)
+                self.counts.add(text)
             if position >= len(self._scale):
                 self.reserve(len(self._scale) * 3 // 2)
             vector = np.asarray(vector, dtype=np.float32)
@@ -92,7 +101,10 @@ class ClaimIndex:
         with self.lock:
             position = self._slot.pop(key, None)
             if position is not None:
-                self.lexical.drop(position)
+                if self.lexical is not None:
+                    self.lexical.drop(position)
+                else:
+                    self.counts.drop(self._texts[position])
                 self._bits[position] = 0
                 self._bytes[position] = 0
                 self._scale[position] = 0.0
@@ -108,14 +120,24 @@ class ClaimIndex:
     def _cosine(self, positions: np.ndarray, vector: np.ndarray) -> np.ndarray:
         return (self._bytes[positions].astype(np.float32) @ vector) * self._scale[positions]
 
+    def _words(self, text: str, candidates) -> np.ndarray:
+        if self.lexical is not None:
+            return self.lexical.scores(text)
+        out = np.zeros(len(self._keys), dtype=np.float32)
+        positions = [self._slot[key] for key in candidates or () if key in self._slot]
+        if positions:
+            out[positions] = self.counts.scores(text, [self._texts[p] for p in positions])
+        return out
+
     def rank(self, text: str, vector: np.ndarray | None, *, k: int = 10, exclude=frozenset(),
-             weight: float = matching.LEXICAL_WEIGHT) -> list[Ranked]:
-        """The `k` best claims for `text` (whose sentence vector is `vector`; None = words only), best first."""
+             weight: float = matching.LEXICAL_WEIGHT, candidates=None) -> list[Ranked]:
+        """The `k` best claims for `text` (whose sentence vector is `vector`; None = words only), best first.
+        `candidates`: for an index made with `words=False`, the keys of the claims whose words are scored."""
         with self.lock:
             n = len(self._keys)
             if n == 0:
                 return []
-            lexical = self.lexical.scores(text)
+            lexical = self._words(text, candidates)
             top = float(lexical.max())
             scaled = lexical / top if top > 0 else lexical
             want = min(n, k * 3 + len(exclude))

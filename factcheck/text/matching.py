@@ -159,6 +159,70 @@ class LexicalIndex:
         return out
 
 
+@dataclass
+class WordCounts:
+    """BM25's statistics without its postings (how many documents hold each word, their number and mean length),
+    for an index whose candidates come from elsewhere (the database's full-text index, services/claim_words.py):
+    those candidates are scored exactly as LexicalIndex would score them."""
+
+    k1: float = 1.2
+    b: float = 0.75
+    _df: dict[str, int] = field(default_factory=dict)
+    _docs: int = 0
+    _total: int = 0
+
+    def __len__(self) -> int:
+        return self._docs
+
+    def add(self, text: str) -> None:
+        toks = tokens(text)
+        for tok in set(toks):
+            self._df[tok] = self._df.get(tok, 0) + 1
+        self._docs += 1
+        self._total += len(toks)
+
+    def telling(self, query: str, *, share: float = 0.02, least: int = 4) -> list[str]:
+        """The query's words worth asking a full-text index for: those held by at most `share` of the documents
+        (rarest first; at least the `least` rarest). A word in most documents adds little to BM25 and makes the
+        database rank thousands of rows; the candidates found by the others are scored with every word."""
+        words = sorted(set(tokens(query)), key=lambda t: (self._df.get(t, 0), t))
+        limit = max(1.0, share * self._docs)
+        return [t for i, t in enumerate(words) if i < least or self._df.get(t, 0) <= limit]
+
+    def drop(self, text: str) -> None:
+        toks = tokens(text)
+        for tok in set(toks):
+            left = self._df.get(tok, 0) - 1
+            if left > 0:
+                self._df[tok] = left
+            else:
+                self._df.pop(tok, None)
+        self._docs = max(0, self._docs - 1)
+        self._total = max(0, self._total - len(toks))
+
+    def scores(self, query: str, documents: list[str]) -> np.ndarray:
+        """The BM25 score of each of `documents` (indexed ones) for `query`."""
+        out = np.zeros(len(documents), dtype=np.float32)
+        n = max(self._docs, 1)
+        mean = max(self._total / n, 1.0)
+        idf = {}
+        for tok in set(tokens(query)):
+            df = self._df.get(tok)
+            if df:
+                idf[tok] = math.log(1 + (n - df + 0.5) / (df + 0.5))
+        if not idf:
+            return out
+        for i, document in enumerate(documents):
+            toks = tokens(document)
+            norm = self.k1 * (1 - self.b + self.b * len(toks) / mean)
+            counts: dict[str, int] = {}
+            for tok in toks:
+                if tok in idf:
+                    counts[tok] = counts.get(tok, 0) + 1
+            out[i] = sum(idf[tok] * tf * (self.k1 + 1) / (tf + norm) for tok, tf in counts.items())
+        return out
+
+
 def hybrid(lexical: np.ndarray, semantic: np.ndarray, *, weight: float = LEXICAL_WEIGHT) -> np.ndarray:
     """One score in [0, 1] from BM25 scores (scaled by the query's best) and cosine similarities."""
     top = float(lexical.max()) if lexical.size else 0.0
