@@ -181,13 +181,14 @@ class WordCounts:
         self._docs += 1
         self._total += len(toks)
 
-    def telling(self, query: str, *, share: float = 0.02, least: int = 4) -> list[str]:
-        """The query's words worth asking a full-text index for: those held by at most `share` of the documents
-        (rarest first; at least the `least` rarest). A word in most documents adds little to BM25 and makes the
-        database rank thousands of rows; the candidates found by the others are scored with every word."""
-        words = sorted(set(tokens(query)), key=lambda t: (self._df.get(t, 0), t))
-        limit = max(1.0, share * self._docs)
-        return [t for i, t in enumerate(words) if i < least or self._df.get(t, 0) <= limit]
+    def telling(self, query: str, *, share: float = 0.02, floor: int = 100, least: int = 4) -> list[str]:
+        """The query's words worth asking a full-text index for: those held by at most `share` of the documents or
+        `floor` of them, whichever is more (rarest first; at least the `least` rarest that any document holds). A
+        word in thousands of documents adds little to BM25 and makes the database rank all those rows; the
+        candidates found by the others are scored with every word."""
+        held = sorted((t for t in set(tokens(query)) if self._df.get(t, 0)), key=lambda t: (self._df[t], t))
+        limit = max(floor, share * self._docs)
+        return [t for i, t in enumerate(held) if i < least or self._df[t] <= limit]
 
     def drop(self, text: str) -> None:
         toks = tokens(text)

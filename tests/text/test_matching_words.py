@@ -101,3 +101,18 @@ def test_words_alone_rank_without_vectors_and_an_index_can_reserve_room():
     index.add(1, "ferry terminal flooded", unit(0, 1))
     index.add(2, "library opens on Saturdays", unit(1, 0))
     assert [r.key for r in index.rank("flooded ferry", None, k=2)] == [1]
+
+
+def test_the_telling_words_leave_out_only_what_thousands_of_claims_hold():
+    counts = matching.WordCounts()
+    for i in range(6000):
+        counts.add(f"the council said the bridge {'ferry' if i < 50 else 'budget'}")
+    counts.add("the lighthouse")
+    words = counts.telling("council bridge budget ferry lighthouse harbour")
+    # Rarest first, up to four even if common (budget: 5,950 claims, then bridge by name); council is left out;
+    # harbour, held by no claim, has nothing to find.
+    assert words == ["lighthouse", "ferry", "budget", "bridge"]
+    small = matching.WordCounts()
+    small.add("the council said the bridge repair cost millions")   # a small desk: every word it holds is asked
+    assert set(small.telling("council bridge repair cost millions dollars")) == \
+        {"council", "bridge", "repair", "cost", "millions"}
