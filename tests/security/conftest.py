@@ -41,13 +41,15 @@ class World:
     notification_id: int = 0   # carl's: the claim was assigned to him
     webhook_id: int = 0
     request_id: int = 0        # a reader's request, new
+    feed_id: int = 0           # a fact-check feed at a loopback address the fetcher refuses (nothing is fetched)
 
     def url_values(self) -> dict:
         return {"article_id": self.article_id, "claim_id": self.claim_id, "source_id": self.source_id,
                 "capture_id": self.capture_id, "token_id": self.token_id, "export_id": self.export_id,
                 "user_id": self.user_id, "token": "fcr_not-a-live-reset-link", "listed_id": self.listed_id,
                 "notification_id": self.notification_id, "webhook_id": self.webhook_id,
-                "request_id": self.request_id, "kind": "assigned"}
+                "request_id": self.request_id, "kind": "assigned",
+                "feed_id": self.feed_id}
 
 
 @pytest.fixture
@@ -85,6 +87,10 @@ def world(app, session, people, settings) -> World:
     session.add(hook)
     asked = PublicRequest(claim_text="The ferry carries 9,000 people a day.", why="It is on every poster.")
     session.add(asked)
+    from factcheck.models import FactcheckFeed
+
+    feed = FactcheckFeed(url="http://127.0.0.1:9/claimreview.json")
+    session.add(feed)
     session.commit()
     notification = session.exec(select(Notification).where(Notification.user_id == carl.id)).first()
     session.expire_all()
@@ -95,7 +101,8 @@ def world(app, session, people, settings) -> World:
                  user_id=cora.id, cora_id=cora.id, tokens=raw,
                  listed_id=session.exec(select(Source.id).where(Source.article_id == a.id,
                                                                 Source.claim_id.is_(None))).first(),
-                 notification_id=notification.id, webhook_id=hook.id, request_id=asked.id)
+                 notification_id=notification.id, webhook_id=hook.id, request_id=asked.id,
+                 feed_id=feed.id)
 
 
 @pytest.fixture

@@ -168,6 +168,18 @@ MATRIX: dict[str, Row] = {
         "threshold": "0.5", "min_sources": "1", "four_eyes": "y", "org_name": "Port Alder Checks",
         "org_url": "https://checks.example.org", "review_url": "https://checks.example.org/c/{claim_id}"}),
     "GET /admin/email": admins(OK),
+    # other organisations' fact-checks: editors import them, admins configure feeds (the world's feed is at a
+    # loopback address the safe fetcher refuses, so reading it fetches nothing)
+    "GET /factchecks": editors(OK),
+    "POST /factchecks/import-file": editors({OK, FOUND, INVALID}, lambda w: {
+        "file": (io.BytesIO(b'{"@type": "ClaimReview"}'), "review.json")}),
+    "POST /factchecks/import-url": editors({OK, FOUND, INVALID}, lambda w: {"url": "http://127.0.0.1:9/x.json"}),
+    "GET /admin/feeds": admins(OK),
+    "POST /admin/feeds": admins({OK, FOUND, INVALID}, lambda w: {"url": "http://127.0.0.1:9/other.json",
+                                                                  "every_minutes": "60"}),
+    "POST /admin/feeds/<feed_id>/read": admins(FOUND),
+    "POST /admin/feeds/<feed_id>/active": admins(FOUND, lambda w: {"active": "0"}),
+    "POST /admin/feeds/<feed_id>/remove": admins(FOUND),
     "GET /admin/webhooks": admins(OK),
     "POST /admin/webhooks": admins(INVALID, lambda w: {"url": "http://10.0.0.5/hook",  # refused: a private address
                                                        "events": ["claim.published"]}),
@@ -184,6 +196,22 @@ MATRIX: dict[str, Row] = {
     "GET /api/v1/captures/<capture_id>/wacz": api_reads(),
     "GET /api/v1/claims": api_reads(),
     "GET /api/v1/search": api_reads(lambda w: {"q": "ferry terminal"}),
+    "GET /api/v1/factchecks": api(REFUSED, REFUSED, OK, OK),   # the import list, as on /factchecks
+    "POST /api/v1/factchecks/import": api(REFUSED, REFUSED, {OK, CREATED, INVALID, 400}, {OK, CREATED, INVALID, 400},
+                                         lambda w: {"url": "http://127.0.0.1:9/x.json"}),
+    # one's own notifications (carl's is the world's; to anyone else it does not exist)
+    "GET /api/v1/notifications": api_reads(),
+    "POST /api/v1/notifications/<notification_id>/read": api(OK, GONE, GONE, GONE),
+    "POST /api/v1/notifications/read-all": api_reads(),
+    "GET /api/v1/notifications/preferences": api_reads(),
+    "PUT /api/v1/notifications/preferences": api_reads(lambda w: {"preferences": {"assigned": "app"}}),
+    # the Requests inbox: editors and admins
+    "GET /api/v1/requests": api(REFUSED, REFUSED, OK, OK),
+    "GET /api/v1/requests/<request_id>": api(REFUSED, REFUSED, OK, OK),
+    "POST /api/v1/requests/<request_id>/accept": api(REFUSED, REFUSED, CREATED, CREATED),
+    "POST /api/v1/requests/<request_id>/link": api(REFUSED, REFUSED, OK, OK, lambda w: {"claim_id": w.claim_id}),
+    "POST /api/v1/requests/<request_id>/decline": api(REFUSED, REFUSED, OK, OK,
+                                                     lambda w: {"reason": "Not a factual claim."}),
     "GET /api/v1/claims/export": api_reads(lambda w: {"format": "csv"}),
     "GET /api/v1/claims/<claim_id>": api_reads(),
     "GET /api/v1/claims/<claim_id>/history": api_reads(),

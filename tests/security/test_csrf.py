@@ -26,8 +26,27 @@ def snapshot(session, world) -> dict:
             "cora": (cora.role, cora.active), "token": getattr(token, "revoked_at", None)}
 
 
+# Links in emails, answered without a session: the signed token in the address is what stops a forgery (a mail
+# client's one-click unsubscribe, RFC 8058, POSTs with no cookie and no form token), so they take no CSRF token.
+SIGNED_LINKS = ("/ask/forget/<token>", "/unsubscribe/<user_id>/<kind>/<token>")
+
+
 def form_posts(app) -> list[str]:
-    return sorted(rule for method, rule in app_routes(app) if method == "POST" and not rule.startswith("/api/"))
+    return sorted(rule for method, rule in app_routes(app)
+                  if method == "POST" and not rule.startswith("/api/") and rule not in SIGNED_LINKS)
+
+
+def test_the_only_posts_without_a_csrf_token_are_the_signed_email_links(app, session, world, browser):
+    exempt = app.extensions["csrf"]._exempt_views
+    names = {f"{view.__module__}.{view.__name__}" for view in app.view_functions.values()} & exempt
+    assert names == {"factcheck.web.mail_links.forget", "factcheck.web.mail_links.unsubscribe"}
+    client = browser("anonymous")
+    before = snapshot(session, world)
+    for rule in SIGNED_LINKS:
+        assert (("POST", rule) in set(app_routes(app))), rule
+        resp = client.post(build_url(app, "POST", rule, world.url_values()), {}, csrf=False)
+        assert resp.status_code == 400, rule   # the token is forged: refused, and nothing changed
+    assert snapshot(session, world) == before
 
 
 def test_every_form_post_without_a_csrf_token_is_refused_and_changes_nothing(app, session, world, browser):
