@@ -36,3 +36,17 @@ def desk_with_matches(session, people) -> dict:
     new = article(session, by=people["eve"], body=NEW, title="Ferry follow-up", sources=())
     run_matching(session, new)
     return {"past": past, "ferry": ferry, "jobs": jobs_claim, "new": new, "new_claims": claims_of(session, new)}
+
+
+def bridge_batch(session, people) -> tuple:
+    """Two articles brought in together; the second repeats the first's one claim and adds another: (the first
+    article's claim, the repeat, the other)."""
+    one = article(session, by=people["eve"], sources=(), threshold=0.0, title="Bridge",
+                  body="The Kelsey harbour bridge cost $58 million to repair, the roads office said.")
+    run_matching(session, one)
+    two = article(session, by=people["eve"], sources=(), threshold=0.0, title="Bridge again",
+                  body="Repairing the Kelsey harbour bridge cost $58 million, according to the roads office.\n\n"
+                       "The library opens at nine on Saturdays.")
+    run_matching(session, two)
+    [first], (second, library) = claims_of(session, one), claims_of(session, two)
+    return first, second, library

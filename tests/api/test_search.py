@@ -35,17 +35,9 @@ def test_the_queue_filters_claims_with_a_past_match(api, desk):
 
 
 def test_claims_that_say_the_same_thing_share_an_alike_id_and_filter_by_it(api, session, people):
-    from tests.builders import article, claims_of
-    from tests.matching_data import run_matching
+    from tests.matching_data import bridge_batch
 
-    one = article(session, by=people["eve"], sources=(), threshold=0.0, title="Bridge",
-                  body="The Kelsey harbour bridge cost $58 million to repair, the roads office said.")
-    run_matching(session, one)
-    two = article(session, by=people["eve"], sources=(), threshold=0.0, title="Bridge again",
-                  body="Repairing the Kelsey harbour bridge cost $58 million, according to the roads office.\n\n"
-                       "The library opens at nine on Saturdays.")
-    run_matching(session, two)
-    [first], (second, library) = claims_of(session, one), claims_of(session, two)
+    first, second, library = bridge_batch(session, people)
     items = api("eve").get(f"/api/v1/claims?alike={first.id}&status=all&sort=oldest").get_json()["items"]
     assert [(i["id"], i["alike_id"]) for i in items] == [(first.id, first.id), (second.id, first.id)]
     assert api("eve").get(f"/api/v1/claims/{library.id}").get_json()["alike_id"] is None

@@ -107,17 +107,9 @@ def test_claims_of_one_article_that_repeat_each_other_are_grouped(as_user, sessi
 
 
 def test_the_queue_marks_claims_that_came_in_together_and_say_the_same_thing(as_user, session, people):
-    from tests.builders import article, claims_of
-    from tests.matching_data import run_matching
+    from tests.matching_data import bridge_batch
 
-    one = article(session, by=people["eve"], sources=(), threshold=0.0, title="Bridge",
-                  body="The Kelsey harbour bridge cost $58 million to repair, the roads office said.")
-    run_matching(session, one)
-    two = article(session, by=people["eve"], sources=(), threshold=0.0, title="Bridge again",
-                  body="Repairing the Kelsey harbour bridge cost $58 million, according to the roads office.\n\n"
-                       "The library opens at nine on Saturdays.")
-    run_matching(session, two)
-    [first], (second, library) = claims_of(session, one), claims_of(session, two)
+    first, second, library = bridge_batch(session, people)
     html = as_user("carl").get("/queue").get_data(as_text=True)
     marker = f'href="/queue?alike={first.id}&amp;status=all"'
     assert html.count(marker) == 2 and "same as 1 other<" in html
