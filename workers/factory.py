@@ -85,7 +85,10 @@ def make_celery(flask_app: Flask) -> Celery:
     bound = registry.bind(flask_app.extensions["factcheck.engine"], specs, doorbell)
     for name, fn in bound.items():
         spec = specs[name]
-        celery.task(name=name, bind=False, soft_time_limit=spec.soft_limit, time_limit=spec.hard_limit)(fn)
+        # Not shared: a task belongs to this app alone (a shared one would be added to every app made after it, and
+        # which app's limits a name ends with would depend on the order the apps were made in).
+        celery.task(name=name, bind=False, shared=False, soft_time_limit=spec.soft_limit,
+                    time_limit=spec.hard_limit)(fn)
     celery.set_default()
     flask_app.extensions["celery"] = celery
     return celery

@@ -229,3 +229,21 @@ def test_the_celery_app_routes_limits_and_keeps_beat_files_in_the_instance_folde
     assert (task.soft_time_limit, task.time_limit) == (40, 55)
     longest = max(celery.tasks[name].time_limit for name in jobs.ROUTES)
     assert conf.broker_transport_options["visibility_timeout"] > longest
+
+
+def test_each_celery_app_keeps_its_own_task_limits(tmp_path, database_url):
+    """Tasks are not shared between apps: an app made after another with other limits still has its own (a shared
+    task was added to every later app, and which limits won depended on the order of a set)."""
+    from factcheck import create_app
+    from factcheck.config import Settings
+    from workers.factory import make_celery
+
+    def app(**extra):
+        return make_celery(create_app(Settings.from_env({
+            "FACTCHECK_DEV": "1", "FACTCHECK_DATABASE_URL": database_url, "FACTCHECK_REDIS_URL": "redis://127.0.0.1:6379/15",
+            "FACTCHECK_RUN_JOBS": "0", **extra}, instance_dir=tmp_path / "instance")))
+
+    assert app().tasks[jobs.ARCHIVE_SOURCE].soft_time_limit != 40
+    for _ in range(6):
+        task = app(FACTCHECK_CAPTURE_TIME_LIMIT="40").tasks[jobs.ARCHIVE_SOURCE]
+        assert (task.soft_time_limit, task.time_limit) == (40, 55)
